@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# guest.sh VARIANT KERNEL_DIR: build the module and the guest test programs
+# against that kernel and pack the initramfs; print its path.
+#
+# Initramfs layout (on top of the cached riscv64 userland):
+#   /init                   scripts/guest/init
+#   /lib/modules/<release>  the kernel's modules (ftrace samples)
+#   /callops/callops.ko     our module, built with M= against the kernel
+#   /callops/selftests/     selftests/*.sh and the make-run demo
+#   /callops/bin/           static riscv64 test programs
+#   /callops/progs/         BPF objects
+#   /callops/ftrace/        tools/testing/selftests/ftrace of the same tree
+source "$(dirname "$0")/lib.sh"
+
+VARIANT=$1
+KOUT=$2
+BUILD=$(cat "$KOUT/build")
+TREE=$(cat "$KOUT/source")
+WORK=$CACHE/work/guest-$VARIANT
+USERLAND=$("$TOP/scripts/userland.sh")
+mkdir -p "$WORK"
+
+stage "guest $VARIANT: module (make -C <kernel> M=$TOP LLVM=1)"
+"$TOP/scripts/module.sh" "$BUILD" "$WORK/module" >"$WORK/module.log" 2>&1 ||
+	die "module build failed against $VARIANT: $(grep -m1 -E 'error' "$WORK/module.log") (log $WORK/module.log)"
+
+stage "guest $VARIANT: test programs (BPF objects, static riscv64 binaries)"
+{
+	in_root bpftool btf dump file "$KOUT/vmlinux" format c >"$WORK/vmlinux.h"
+	in_root clang -O2 -g -target bpf -D__TARGET_ARCH_riscv -I"$WORK" \
+		-c "$TOP/selftests/progs/sync_hits.bpf.c" -o "$WORK/sync_hits.bpf.o"
+	in_root riscv64-linux-gnu-gcc -static -O2 -Wall -Werror \
+		-o "$WORK/syscall_loop" "$TOP/selftests/syscall_loop.c"
+} 2>"$WORK/progs.log" || die "test program build failed against $VARIANT (log $WORK/progs.log)"
+
+stage "guest $VARIANT: initramfs"
+INITRD=$WORK/initrd.cpio
+staging=$(new_tmp "$WORK/root")
+cp -a "$USERLAND/." "$staging/"
+install -m 755 "$TOP/scripts/guest/init" "$staging/init"
+mkdir -p "$staging/callops/selftests" "$staging/callops/bin" "$staging/callops/progs" \
+	"$staging/dev" "$staging/lib/modules"
+[ -e "$staging/dev/console" ] || mknod "$staging/dev/console" c 5 1
+cp "$TOP"/selftests/*.sh "$TOP"/selftests/ftracetest.subset "$TOP/scripts/guest/demo.sh" \
+	"$staging/callops/selftests/"
+cp "$WORK/module/rust/callops.ko" "$staging/callops/"
+cp "$WORK/syscall_loop" "$staging/callops/bin/"
+cp "$WORK/sync_hits.bpf.o" "$staging/callops/progs/"
+cp -a "$TREE/tools/testing/selftests/ftrace" "$staging/callops/ftrace"
+cp -a "$KOUT/modules/lib/modules/." "$staging/lib/modules/"
+in_root sh -c 'cd "$1" && find . -print0 | LC_ALL=C sort -z |
+	cpio --null -o -H newc --quiet >"$2"' sh "$staging" "$INITRD.tmp" ||
+	die "cpio failed for the $VARIANT initramfs"
+mv "$INITRD.tmp" "$INITRD"
+safe_rm "$staging"
+echo "$INITRD"

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# host-checks.sh KERNEL_DIR: checks that need no guest, as KTAP on stdout:
+# checkpatch --strict on every patch of the series, rustfmt and clippy on
+# the module (clippy through the kernel's CLIPPY=1 module build).
+source "$(dirname "$0")/lib.sh"
+
+KOUT=$1
+TREE=$(cat "$KOUT/source")
+BUILD=$(cat "$KOUT/build")
+LOGS=$CACHE/work/host-checks
+mkdir -p "$LOGS"
+mapfile -t patches < <(grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/arch-riscv-patch/series")
+
+n=0
+result()
+{
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; fi
+}
+
+stage "host checks: checkpatch, rustfmt, clippy"
+echo "KTAP version 1"
+echo "1..$((${#patches[@]} + 2 + (${#patches[@]} == 0)))"
+if [ ${#patches[@]} -eq 0 ]; then
+	n=$((n + 1))
+	echo "ok $n checkpatch --strict # SKIP arch-riscv-patch/series is empty"
+fi
+for p in "${patches[@]}"; do
+	rc=0
+	in_root sh -c 'cd "$1" && ./scripts/checkpatch.pl --strict --quiet "$2"' sh \
+		"$TREE" "$TOP/arch-riscv-patch/$p" >"$LOGS/checkpatch-$p.log" 2>&1 || rc=$?
+	sed 's/^/# /' "$LOGS/checkpatch-$p.log"
+	result "$rc" "checkpatch --strict $p"
+done
+
+rc=0
+in_root rustfmt --check --edition 2021 --config-path "$TREE/.rustfmt.toml" \
+	"$TOP"/rust/*.rs >"$LOGS/rustfmt.log" 2>&1 || rc=$?
+sed 's/^/# /' "$LOGS/rustfmt.log" | head -n 40
+result "$rc" "rustfmt --check rust/"
+
+# A warning is a failure: clippy lints arrive as warnings.
+rc=0
+safe_rm "$LOGS/clippy-build"
+"$TOP/scripts/module.sh" "$BUILD" "$LOGS/clippy-build" CLIPPY=1 \
+	>"$LOGS/clippy.log" 2>&1 || rc=$?
+if grep -qE '^(warning|error)' "$LOGS/clippy.log"; then
+	rc=1
+fi
+grep -E -A5 '^(warning|error)' "$LOGS/clippy.log" | sed 's/^/# /' | head -n 60
+result "$rc" "clippy (make CLIPPY=1) on rust/"

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# kernel.sh VARIANT: make sure $CACHE/kernel-VARIANT-<key> exists and print
+# its path.  VARIANT is "vanilla" (pristine Debian linux-source-7.2) or
+# "callops" (arch-riscv-patch/ applied with git am).
+#
+#   $CACHE/linux-<pkgver>/          git repo, commit tagged "pristine" (vanilla tree)
+#   $CACHE/work/src-callops/        git worktree, branch callops = pristine + series
+#   $CACHE/work/build-<variant>/    O= directory, incremental
+#   $CACHE/kernel-<variant>-<key>/  Image, vmlinux, System.map, config, modules/
+source "$(dirname "$0")/lib.sh"
+
+VARIANT=${1:-}
+case $VARIANT in
+vanilla | callops) ;;
+*) die "unknown kernel '$VARIANT' (vanilla or callops)" ;;
+esac
+
+FRAGMENTS=("$TOP/scripts/config/callops.config")
+SERIES_DIR=$TOP/arch-riscv-patch
+# GlobalMerge off: pahole 1.30 writes bad per-CPU BTF offsets for merged
+# globals (Documentation/toolchain.md).
+KCFLAGS_ALL="-mllvm -riscv-enable-global-merge=false"
+
+series_patches()
+{
+	grep -v -e '^#' -e '^[[:space:]]*$' "$SERIES_DIR/series" |
+		sed "s|^|$SERIES_DIR/|"
+}
+
+if [ "$TOOLCHAIN" = host ]; then
+	SRC_TARBALL=$(ls /usr/src/linux-source-7.2.tar.xz 2>/dev/null) ||
+		die "TOOLCHAIN=host: /usr/src/linux-source-7.2.tar.xz missing (apt-get install linux-source-7.2)"
+	PKGVER=$(dpkg-query -W -f '${Version}' linux-source-7.2)
+else
+	SRC_TARBALL=$ROOT/usr/src/linux-source-7.2.tar.xz
+	PKGVER=$(chroot "$ROOT" dpkg-query -W -f '${Version}' linux-source-7.2)
+fi
+SRC=$CACHE/linux-$PKGVER
+
+# ---- pristine source repository -------------------------------------------
+if [ ! -d "$SRC/.git" ]; then
+	stage "source: unpacking linux-source $PKGVER into a git repo"
+	tmp=$(new_tmp "$SRC")
+	tar -xJf "$SRC_TARBALL" -C "$tmp" --strip-components=1
+	# Debian's top .gitignore ends with packaging rules that ignore "/*".
+	git -C "$tmp" init -q -b pristine
+	git -C "$tmp" add -A -f
+	git -C "$tmp" -c user.name=riscv-callops -c user.email=riscv-callops@localhost \
+		commit -q -m "Debian linux-source-7.2 $PKGVER (pristine)"
+	git -C "$tmp" tag pristine
+	publish "$tmp" "$SRC"
+	git -C "$SRC" worktree prune
+fi
+
+# ---- source tree for this variant ---------------------------------------
+if [ "$VARIANT" = vanilla ]; then
+	TREE=$SRC
+	SERIES_KEY=none
+else
+	TREE=$CACHE/work/src-callops
+	SERIES_KEY=$(hash_of $(series_patches) "$SERIES_DIR/series")
+	if [ "$(cat "$TREE/.callops-series" 2>/dev/null)" != "$SERIES_KEY" ]; then
+		stage "source: applying $(series_patches | wc -l) patch(es) of arch-riscv-patch/ with git am"
+		if [ ! -e "$TREE/.git" ]; then
+			safe_rm "$TREE"
+			mkdir -p "$CACHE/work"
+			git -C "$SRC" worktree prune
+			git -C "$SRC" worktree add -q -f -B callops "$TREE" pristine
+		fi
+		rm -f "$TREE/.callops-series"
+		git -C "$TREE" am --abort >/dev/null 2>&1 || true
+		git -C "$TREE" checkout -q -f -B callops pristine
+		git -C "$TREE" clean -q -fdx
+		for p in $(series_patches); do
+			[ -f "$p" ] || die "series names $(basename "$p"), which does not exist"
+			if ! git -C "$TREE" -c user.name=riscv-callops -c user.email=riscv-callops@localhost \
+				am -q --keep-cr "$p" >/dev/null 2>&1; then
+				git -C "$TREE" am --abort >/dev/null 2>&1 || true
+				die "patch $(basename "$p") does not apply to linux-source $PKGVER"
+			fi
+		done
+		echo "$SERIES_KEY" >"$TREE/.callops-series"
+	fi
+fi
+
+KEY=$(hash_of "$TOOLCHAIN_KEY" "$TOOLCHAIN" "$PKGVER" "$SERIES_KEY" "${FRAGMENTS[@]}" \
+	"$KCFLAGS_ALL" "$TOP/scripts/kernel.sh")
+OUT=$CACHE/kernel-$VARIANT-$KEY
+BUILD=$CACHE/work/build-$VARIANT
+if [ -f "$OUT/Image" ] && [ "$(cat "$BUILD/.callops-key" 2>/dev/null)" = "$KEY" ]; then
+	echo "$OUT"
+	exit 0
+fi
+
+kmake()
+{
+	in_root make -C "$TREE" O="$BUILD" ARCH=riscv LLVM=1 \
+		KCFLAGS="$KCFLAGS_ALL" "$@"
+}
+
+mkdir -p "$BUILD"
+rm -f "$BUILD/.callops-key"
+log=$BUILD/build.log
+stage "kernel $VARIANT: configure (tinyconfig + ${FRAGMENTS[*]##*/})"
+{
+	kmake tinyconfig
+	in_root "$TREE/scripts/kconfig/merge_config.sh" -m -O "$BUILD" \
+		"$BUILD/.config" "${FRAGMENTS[@]}"
+	kmake olddefconfig
+} >"$log" 2>&1 || die "kernel $VARIANT: configuration failed, see $log"
+
+# Every option the fragments ask for must have survived olddefconfig.
+missing=$(cat "${FRAGMENTS[@]}" | grep -E '^(CONFIG_[A-Z0-9_]+=|# CONFIG_[A-Z0-9_]+ is not set)' |
+	while read -r line; do
+		case $line in
+		"# "*) opt=${line#\# }; opt=${opt%% *}
+			grep -q "^$opt=" "$BUILD/.config" && echo "$opt (wanted unset)" ;;
+		*) grep -qxF "$line" "$BUILD/.config" || echo "$line" ;;
+		esac
+	done)
+[ -z "$missing" ] ||
+	die "kernel $VARIANT: olddefconfig dropped: $(echo $missing) (see $BUILD/.config)"
+grep -q 'Rust is available' < <(kmake rustavailable 2>&1) ||
+	die "kernel $VARIANT: toolchain cannot build Rust ($(kmake rustavailable 2>&1 | tail -n1))"
+
+stage "kernel $VARIANT: make -j$(nproc) Image modules (about 9 minutes from scratch)"
+if ! kmake -j"$(nproc)" Image modules >>"$log" 2>&1; then
+	die "kernel $VARIANT: build failed: $(grep -m1 -E 'error|Error' "$log" || tail -n1 "$log") (log $log)"
+fi
+
+tmp=$(new_tmp "$OUT")
+cp "$BUILD/arch/riscv/boot/Image" "$BUILD/vmlinux" "$BUILD/System.map" "$tmp/"
+cp "$BUILD/.config" "$tmp/config"
+kmake INSTALL_MOD_PATH="$tmp/modules" INSTALL_MOD_STRIP=1 modules_install >>"$log" 2>&1 ||
+	die "kernel $VARIANT: modules_install failed, see $log"
+echo "$TREE" >"$tmp/source"
+echo "$BUILD" >"$tmp/build"
+publish "$tmp" "$OUT"
+echo "$KEY" >"$BUILD/.callops-key"
+stage "kernel $VARIANT ready: $OUT"
+echo "$OUT"

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# pipeline.sh run|check|check-full: the README's commands.
+#
+#   run         build what is missing, boot the kernel, load the module and
+#               print a two-instance trace-cmd session's report
+#   check       host checks (checkpatch --strict, rustfmt, clippy) and every
+#               guest suite; ftracetest runs the subset in ftracetest.subset
+#   check-full  the same with the whole ftracetest
+#
+# Settings (environment or make variables): KERNEL=callops|vanilla,
+# SUITES=comma list, SMP, MEM, TIMEOUT (see qemu.sh), TOOLCHAIN=chroot|host,
+# RISCV_CALLOPS_CACHE.  Ends with "N passed, N failed, N skipped".
+source "$(dirname "$0")/lib.sh"
+
+CMD=${1:-}
+KERNEL=${KERNEL:-callops}
+ALL_SUITES="module,tracecmd,bpf,ftracetest"
+
+case $CMD in
+run) SUITES=${SUITES:-demo} ;;
+check | check-full) SUITES=${SUITES:-$ALL_SUITES} ;;
+*) die "unknown command '$CMD' (run, check or check-full)" ;;
+esac
+case $KERNEL in
+vanilla | callops) ;;
+*) die "unknown KERNEL=$KERNEL (callops or vanilla)" ;;
+esac
+for s in ${SUITES//,/ }; do
+	[ "$s" = demo ] || [[ ",$ALL_SUITES," == *",$s,"* ]] ||
+		die "unknown suite '$s' (known: $ALL_SUITES)"
+done
+need_root
+
+LOGDIR=$CACHE/logs/$(date +%Y%m%d-%H%M%S)-$CMD-$KERNEL
+mkdir -p "$LOGDIR"
+
+"$TOP/scripts/toolchain.sh"
+KOUT=$("$TOP/scripts/kernel.sh" "$KERNEL")
+INITRD=$("$TOP/scripts/guest.sh" "$KERNEL" "$KOUT")
+
+results=()
+if [ "$CMD" != run ]; then
+	"$TOP/scripts/host-checks.sh" "$KOUT" >"$LOGDIR/host.ktap"
+	grep -E '^(not )?ok ' "$LOGDIR/host.ktap" || true
+	results+=("$LOGDIR/host.ktap")
+	[ "$CMD" = check-full ] && APPEND="${APPEND:-} CALLOPS_FTRACETEST=full"
+fi
+export APPEND
+[ "$CMD" = run ] && export SHOW=1
+"$TOP/scripts/qemu.sh" "$KOUT" "$INITRD" "$LOGDIR/guest.log" "$SUITES"
+results+=(--console "$LOGDIR/guest.log")
+
+stage "results"
+echo "logs: $LOGDIR"
+set +o errexit
+in_root python3 "$TOP/scripts/ktap.py" "${results[@]}" | tee "$LOGDIR/summary"
+exit "${PIPESTATUS[0]}"

@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+# KTAP helpers for the guest suites (busybox sh).  Source, do not run.
+#   ktap_plan N            header and plan
+#   ktap_result NAME CMD.. run CMD, report ok/not ok NAME
+#   ktap_pass/fail NAME    report a result decided by the caller
+#   ktap_skip NAME WHY     report a skip
+#   ktap_finish            exit 0 (pass), 1 (a failure) or 4 (all skipped)
+# Exit codes follow kselftest: PASS 0, FAIL 1, SKIP 4.
+
+KTAP_N=0
+KTAP_FAILED=0
+KTAP_SKIPPED=0
+
+ktap_plan()
+{
+	echo "KTAP version 1"
+	echo "1..$1"
+}
+
+ktap_info()
+{
+	echo "# $*"
+}
+
+ktap_pass()
+{
+	KTAP_N=$((KTAP_N + 1))
+	echo "ok $KTAP_N $1"
+}
+
+ktap_fail()
+{
+	KTAP_N=$((KTAP_N + 1))
+	KTAP_FAILED=$((KTAP_FAILED + 1))
+	echo "not ok $KTAP_N $1"
+}
+
+ktap_skip()
+{
+	KTAP_N=$((KTAP_N + 1))
+	KTAP_SKIPPED=$((KTAP_SKIPPED + 1))
+	echo "ok $KTAP_N $1 # SKIP $2"
+}
+
+ktap_result()
+{
+	name=$1
+	shift
+	if "$@"; then
+		ktap_pass "$name"
+	else
+		ktap_fail "$name"
+	fi
+}
+
+ktap_finish()
+{
+	[ "$KTAP_FAILED" -eq 0 ] || exit 1
+	[ "$KTAP_N" -gt 0 ] && [ "$KTAP_SKIPPED" -eq "$KTAP_N" ] && exit 4
+	exit 0
+}

@@ -1,0 +1,59 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# trace-cmd sessions on a known workload: the function tracer with a filter,
+# function_graph, and two instances with disjoint filters (-B).  Each checks
+# trace-cmd's exit status and that the report holds exactly the calls made.
+. /callops/selftests/ktap.sh
+
+LOOP=/callops/bin/syscall_loop
+AVAIL=/sys/kernel/tracing/available_filter_functions
+SYNC_FN=ksys_sync
+GETPPID_FN=__riscv_sys_getppid
+
+# events FILE FUNC: report lines of the workload's calls to FUNC.
+events()
+{
+	trace-cmd report -i "$1" 2>/dev/null | grep ' syscall_loop-' | grep -c "$2"
+}
+
+# record NAME ARGS...: run trace-cmd record, report its exit status.
+record()
+{
+	name=$1
+	shift
+	if trace-cmd record -q "$@" >/tmp/record.log 2>&1; then
+		ktap_pass "$name: trace-cmd record exits 0"
+	else
+		ktap_fail "$name: trace-cmd record exits 0"
+		tail -n 10 /tmp/record.log | sed 's/^/# /'
+	fi
+}
+
+# expect NAME GOT WANT
+expect()
+{
+	ktap_info "$1: got $2, want $3"
+	ktap_result "$1" [ "$2" = "$3" ]
+}
+
+ktap_plan 8
+for fn in "$SYNC_FN" "$GETPPID_FN"; do
+	grep -qx "$fn" "$AVAIL" || { ktap_fail "$fn is traceable"; ktap_finish; }
+done
+
+record "function" -p function -l "$SYNC_FN" -o /tmp/fn.dat -- "$LOOP" sync 25
+expect "function: $SYNC_FN events" "$(events /tmp/fn.dat "function: *$SYNC_FN")" 25
+
+record "function_graph" -p function_graph -g "$SYNC_FN" -o /tmp/fg.dat -- "$LOOP" sync 5
+expect "function_graph: $SYNC_FN entries" \
+	"$(events /tmp/fg.dat "$SYNC_FN() {")" 5
+
+record "two instances" -p function -l "$SYNC_FN" \
+	-B callops_b -p function -l "$GETPPID_FN" -o /tmp/two.dat -- \
+	sh -c "$LOOP sync 10 && $LOOP getppid 20"
+trace-cmd report -i /tmp/two.dat >/tmp/two.txt 2>&1
+sed -n '1,6p' /tmp/two.txt | sed 's/^/# report: /'
+expect "two instances: $SYNC_FN events" "$(events /tmp/two.dat "function: *$SYNC_FN")" 10
+expect "two instances: $GETPPID_FN events" \
+	"$(events /tmp/two.dat "function: *$GETPPID_FN")" 20
+ktap_finish
