@@ -42,6 +42,8 @@ install -m 755 "$TOP/scripts/guest/init" "$staging/init"
 mkdir -p "$staging/callops/selftests" "$staging/callops/bin" "$staging/callops/progs" \
 	"$staging/dev" "$staging/lib/modules"
 [ -e "$staging/dev/console" ] || mknod "$staging/dev/console" c 5 1
+# /init and the suites are busybox sh scripts; Debian's /bin/sh is dash's.
+ln -sf busybox "$staging/usr/bin/sh"
 cp "$TOP"/selftests/*.sh "$TOP"/selftests/ftracetest.subset "$TOP/scripts/guest/demo.sh" \
 	"$staging/callops/selftests/"
 cp "$WORK/module/rust/callops.ko" "$staging/callops/"

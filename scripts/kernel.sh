@@ -44,7 +44,7 @@ if [ ! -d "$SRC/.git" ]; then
 	tmp=$(new_tmp "$SRC")
 	tar -xJf "$SRC_TARBALL" -C "$tmp" --strip-components=1
 	# Debian's top .gitignore ends with packaging rules that ignore "/*".
-	git -C "$tmp" init -q -b pristine
+	git -C "$tmp" init -q -b vanilla
 	git -C "$tmp" add -A -f
 	git -C "$tmp" -c user.name=riscv-callops -c user.email=riscv-callops@localhost \
 		commit -q -m "Debian linux-source-7.2 $PKGVER (pristine)"
@@ -66,11 +66,11 @@ else
 			safe_rm "$TREE"
 			mkdir -p "$CACHE/work"
 			git -C "$SRC" worktree prune
-			git -C "$SRC" worktree add -q -f -B callops "$TREE" pristine
+			git -C "$SRC" worktree add -q -f -B callops "$TREE" refs/tags/pristine
 		fi
 		rm -f "$TREE/.callops-series"
 		git -C "$TREE" am --abort >/dev/null 2>&1 || true
-		git -C "$TREE" checkout -q -f -B callops pristine
+		git -C "$TREE" checkout -q -f -B callops refs/tags/pristine
 		git -C "$TREE" clean -q -fdx
 		for p in $(series_patches); do
 			[ -f "$p" ] || die "series names $(basename "$p"), which does not exist"
@@ -84,8 +84,10 @@ else
 	fi
 fi
 
+# Bump RECIPE when the way a kernel is configured or built changes.
+RECIPE=1
 KEY=$(hash_of "$TOOLCHAIN_KEY" "$TOOLCHAIN" "$PKGVER" "$SERIES_KEY" "${FRAGMENTS[@]}" \
-	"$KCFLAGS_ALL" "$TOP/scripts/kernel.sh")
+	"$KCFLAGS_ALL" "recipe $RECIPE")
 OUT=$CACHE/kernel-$VARIANT-$KEY
 BUILD=$CACHE/work/build-$VARIANT
 if [ -f "$OUT/Image" ] && [ "$(cat "$BUILD/.callops-key" 2>/dev/null)" = "$KEY" ]; then

@@ -67,8 +67,9 @@ safe_rm()
 	for p in "$@"; do
 		[ -e "$p" ] || continue
 		p=$(realpath "$p")
-		findmnt -rn -o TARGET | grep -F "$p/" | sort -r |
-			while read -r m; do umount -l "$m"; done
+		for m in $(findmnt -rn -o TARGET | grep -F "$p/" | sort -r); do
+			umount -l "$m"
+		done
 		if findmnt -rn -o TARGET | grep -qF "$p/"; then
 			die "refusing to delete $p: mounts remain inside it"
 		fi

@@ -8,10 +8,11 @@ OBJ=/callops/progs/sync_hits.bpf.o
 PIN=/sys/fs/bpf/sync_hits
 CALLS=1000
 
-# counter NAME: value of a global of the loaded object's .bss map.
+# counter NAME: value of a global of the loaded object's .bss map (libbpf
+# names it after the object, cut to 8 characters: sync_hit.bss).
 counter()
 {
-	bpftool map dump name sync_hits.bss 2>/dev/null |
+	bpftool map dump name sync_hit.bss 2>/dev/null |
 		sed -n "s/.*\"$1\": \([0-9]*\).*/\1/p"
 }
 
@@ -32,6 +33,10 @@ grep ksys_sync /sys/kernel/tracing/enabled_functions | sed 's/^/# enabled: /'
 entry=$(counter fentry_hits)
 exit=$(counter fexit_hits)
 ktap_info "fentry_hits=$entry fexit_hits=$exit after $CALLS sync() calls"
+if [ -z "$entry" ] || [ -z "$exit" ]; then
+	bpftool map list 2>&1 | sed 's/^/# map: /'
+	bpftool map dump name sync_hit.bss 2>&1 | sed 's/^/# dump: /'
+fi
 ktap_result "fentry count is exactly $CALLS" [ "$entry" = "$CALLS" ]
 ktap_result "fexit count is exactly $CALLS" [ "$exit" = "$CALLS" ]
 rm -rf "$PIN"

@@ -36,7 +36,7 @@ expect()
 	ktap_result "$1" [ "$2" = "$3" ]
 }
 
-ktap_plan 8
+ktap_plan 7
 for fn in "$SYNC_FN" "$GETPPID_FN"; do
 	grep -qx "$fn" "$AVAIL" || { ktap_fail "$fn is traceable"; ktap_finish; }
 done
@@ -50,7 +50,7 @@ expect "function_graph: $SYNC_FN entries" \
 
 record "two instances" -p function -l "$SYNC_FN" \
 	-B callops_b -p function -l "$GETPPID_FN" -o /tmp/two.dat -- \
-	sh -c "$LOOP sync 10 && $LOOP getppid 20"
+	"$LOOP" sync 10 getppid 20
 trace-cmd report -i /tmp/two.dat >/tmp/two.txt 2>&1
 sed -n '1,6p' /tmp/two.txt | sed 's/^/# report: /'
 expect "two instances: $SYNC_FN events" "$(events /tmp/two.dat "function: *$SYNC_FN")" 10

@@ -10,7 +10,7 @@ ktap_result "insmod callops.ko" insmod /callops/callops.ko
 ktap_result "trace-cmd record, two instances" trace-cmd record -q \
 	-p function -l ksys_sync -l sync_inodes_sb -l iterate_supers \
 	-B getppid -p function -l __riscv_sys_getppid -o /tmp/demo.dat -- \
-	sh -c "$LOOP sync 3 && $LOOP getppid 3"
+	"$LOOP" sync 3 getppid 3
 echo "---- trace-cmd report ----"
 trace-cmd report -i /tmp/demo.dat
 echo "---- end of report ----"
