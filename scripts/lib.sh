@@ -59,21 +59,18 @@ check_mirror()
 		die "Debian mirror $MIRROR unreachable (set DEBIAN_MIRROR=...)"
 }
 
-# safe_rm PATH...: rm -rf that first detaches mounts a killed run may have
-# left inside a toolchain root, so it never deletes through a bind mount.
+# safe_rm PATH...: rm -rf that refuses to delete through a mount point
+# (in_root's mounts are private to its namespace; this guards the rest).
 safe_rm()
 {
-	local p m
+	local p
 	for p in "$@"; do
 		[ -e "$p" ] || continue
 		p=$(realpath "$p")
-		for m in $(findmnt -rn -o TARGET | grep -F "$p/" | sort -r); do
-			umount -l "$m"
-		done
-		if findmnt -rn -o TARGET | grep -qF "$p/"; then
-			die "refusing to delete $p: mounts remain inside it"
+		if findmnt -rn -o TARGET | grep -q "^$p\(/\|$\)"; then
+			die "refusing to delete $p: something is mounted inside it"
 		fi
-		rm -rf "$p"
+		rm -rf --one-file-system "$p"
 	done
 }
 
@@ -110,45 +107,27 @@ TOOLCHAIN_PAHOLE="pahole=1.30-1"
 TOOLCHAIN_KEY=$(hash_of "$TOOLCHAIN_PACKAGES" "$TOOLCHAIN_PAHOLE" "$SUITE" "v1")
 ROOT=$CACHE/toolchain-$TOOLCHAIN_KEY
 
-# in_root CMD...: run a command in the toolchain (chroot or host), with the
-# clone and the cache visible at the same paths inside.
-MOUNTS=()
-unmount_all()
-{
-	local i
-	for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
-		umount -l "${MOUNTS[$i]}" 2>/dev/null || true
-	done
-	MOUNTS=()
-}
-
-mount_root()
-{
-	[ ${#MOUNTS[@]} -eq 0 ] || return 0
-	trap unmount_all EXIT
-	local d
-	for d in proc dev "$TOP" "$CACHE"; do
-		case $d in
-		proc | dev) src=/$d dst=$ROOT/$d ;;
-		*) src=$d dst=$ROOT$d ;;
-		esac
-		mkdir -p "$dst"
-		if [ "$d" = proc ]; then
-			mount -t proc proc "$dst"
-		else
-			mount --bind "$src" "$dst"
-		fi
-		MOUNTS+=("$dst")
-	done
-}
-
+# in_root CMD...: run a command in the toolchain (chroot, or the host when
+# TOOLCHAIN=host), with the clone and the cache at the same paths inside.
+# The bind mounts live in a private mount namespace of this one command:
+# they vanish with it, even when it is killed, and concurrent runs never
+# see (or unmount) each other's mounts.
 in_root()
 {
 	if [ "$TOOLCHAIN" = host ]; then
 		"$@"
 		return
 	fi
-	mount_root
-	chroot "$ROOT" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-		LANG=C.UTF-8 TERM=dumb "$@"
+	unshare --mount --propagation private -- /bin/sh -c '
+		root=$1 top=$2 cache=$3
+		shift 3
+		mkdir -p "$root$top" "$root$cache" &&
+			mount -t proc proc "$root/proc" &&
+			mount --rbind /dev "$root/dev" &&
+			mount --bind "$top" "$root$top" &&
+			mount --bind "$cache" "$root$cache" ||
+			{ echo "error: cannot set up the toolchain root mounts" >&2; exit 125; }
+		exec chroot "$root" /usr/bin/env -i HOME=/root \
+			PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 TERM=dumb "$@"
+	' sh "$ROOT" "$TOP" "$CACHE" "$@"
 }

@@ -34,7 +34,7 @@ filter=(grep --line-buffered -E '^(not )?ok [0-9]+ |^# [a-z-]+: exit')
 [ "${SHOW:-0}" = 1 ] && filter=(cat)
 set +o errexit
 in_root timeout --foreground -k 10 "$TIMEOUT" qemu-system-riscv64 "${opts[@]}" \
-	-append "$append" </dev/null 2>&1 | tr -d '\r' | tee "$LOG" | "${filter[@]}"
+	-append "$append" </dev/null 2>&1 | sed -u 's/\r$//' | tee "$LOG" | "${filter[@]}"
 rc=${PIPESTATUS[0]}
 set -o errexit
 [ "$rc" = 124 ] && echo "qemu: timed out after ${TIMEOUT}s" | tee -a "$LOG" >&2
