@@ -1,33 +1,104 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! riscv-callops: owner of the per-function ops table for RISC-V call ops.
+//! riscv-callops: per-call-site ops slots for RISC-V call ops, and tools to look at them.
 //!
-//! This first version only proves the build and load path of the
-//! out-of-tree Rust module (built with `LLVM=1` against a configured 7.2
-//! tree, loaded and unloaded in the QEMU guest); the ops table and its
-//! provider registration come with the arch series' provider interface.
+//! The module registers as the kernel's call ops provider (`asm/ftrace_callops.h`): it owns
+//! one slot per ftrace call site, so that a call site traced by a single ops, or by a single
+//! direct trampoline, reaches it without the list function. The kernel fills the slots and
+//! writes the call sites' prefixes; the module owns the memory and remembers which call site
+//! has which slot.
+//!
+//! debugfs, under `callops/`:
+//! - `state`: slots allocated (`capacity`) and handed out (`used`), `groups` (vmlinux and each
+//!   module with call sites), and the kernel's call site cost counters;
+//! - `dump`: one line per call site with a slot: what the slot makes it call;
+//! - `hit_filter`: write function names or globs to count their calls with an ftrace ops of
+//!   the module's own; write nothing (or a newline) to stop;
+//! - `hits`: `function hits` lines for the current (or last) filter.
 
-use kernel::prelude::*;
+use core::fmt;
+use kernel::{
+    debugfs::Scope,
+    prelude::*,
+    uaccess::UserSliceReader, //
+};
+
+mod hits;
+mod provider;
+mod sys;
+
+use hits::HitCounter;
+use provider::SlotTable;
+use sys::Provider;
 
 module! {
     type: Callops,
     name: "callops",
     authors: ["riscv-callops developers"],
-    description: "Per-function ftrace ops table for RISC-V call ops",
+    description: "Per-call-site ftrace ops slots for RISC-V call ops",
     license: "GPL",
 }
 
-struct Callops;
+/// Everything the debugfs files show.
+#[pin_data]
+struct State {
+    // Dropped first: the hit counter's ops goes before the provider.
+    #[pin]
+    hits: HitCounter,
+    #[pin]
+    provider: Provider<SlotTable>,
+}
 
-impl kernel::Module for Callops {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        pr_info!("loaded\n");
-        Ok(Callops)
+impl State {
+    fn new() -> impl PinInit<Self, Error> {
+        try_pin_init!(Self {
+            hits <- HitCounter::new(),
+            provider <- Provider::register(c"callops", SlotTable::new()),
+        }? Error)
     }
 }
 
-impl Drop for Callops {
-    fn drop(&mut self) {
-        pr_info!("unloaded\n");
+/// The module: its state, and the debugfs directory that shows it.
+#[pin_data]
+struct Callops {
+    /// Removes `callops/` before the state is dropped.
+    #[pin]
+    debugfs: Scope<State>,
+}
+
+impl kernel::InPlaceModule for Callops {
+    fn init(_module: &'static ThisModule) -> impl PinInit<Self, Error> {
+        try_pin_init!(Self {
+            debugfs <- Scope::dir(State::new(), c"callops", |state, dir| {
+                dir.read_callback_file(c"state", state, &write_state);
+                dir.read_callback_file(c"dump", state, &write_dump);
+                dir.read_write_callback_file(c"hit_filter", state, &write_filter, &set_filter);
+                dir.read_callback_file(c"hits", state, &write_hits);
+            }),
+        }? Error)
     }
+}
+
+fn write_state(state: &State, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    state.provider.source().write_state(f)?;
+    let stats = sys::kernel_stats();
+    writeln!(f, "site_text_writes: {}", stats.site_text_writes)?;
+    writeln!(f, "prefix_writes: {}", stats.prefix_writes)?;
+    writeln!(f, "slot_stores: {}", stats.slot_stores)
+}
+
+fn write_dump(state: &State, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    state.provider.source().write_dump(f)
+}
+
+fn write_filter(state: &State, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    state.hits.write_filter(f)
+}
+
+fn set_filter(state: &State, reader: &mut UserSliceReader) -> Result {
+    state.hits.write(reader)
+}
+
+fn write_hits(state: &State, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    state.hits.write_hits(f)
 }

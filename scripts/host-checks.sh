@@ -26,10 +26,13 @@ if [ ${#patches[@]} -eq 0 ]; then
 	n=$((n + 1))
 	echo "ok $n checkpatch --strict # SKIP arch-riscv-patch/series is empty"
 fi
+# Message types kept on purpose, each with its reason in checkpatch.ignore.
+ignore=$(grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/arch-riscv-patch/checkpatch.ignore" |
+	awk '{print $1}' | paste -sd, -)
 for p in "${patches[@]}"; do
 	rc=0
-	in_root sh -c 'cd "$1" && ./scripts/checkpatch.pl --strict --quiet "$2"' sh \
-		"$TREE" "$TOP/arch-riscv-patch/$p" >"$LOGS/checkpatch-$p.log" 2>&1 || rc=$?
+	in_root sh -c 'cd "$1" && ./scripts/checkpatch.pl --strict --quiet ${3:+--ignore "$3"} "$2"' sh \
+		"$TREE" "$TOP/arch-riscv-patch/$p" "$ignore" >"$LOGS/checkpatch-$p.log" 2>&1 || rc=$?
 	sed 's/^/# /' "$LOGS/checkpatch-$p.log"
 	result "$rc" "checkpatch --strict $p"
 done
@@ -41,6 +44,11 @@ sed 's/^/# /' "$LOGS/rustfmt.log" | head -n 40
 result "$rc" "rustfmt --check rust/"
 
 # A warning is a failure: clippy lints arrive as warnings.
+if ! grep -q ' ftrace_callops_register$' "$KOUT/System.map"; then
+	n=$((n + 1))
+	echo "ok $n clippy (make CLIPPY=1) on rust/ # SKIP kernel has no call ops provider interface"
+	exit 0
+fi
 rc=0
 safe_rm "$LOGS/clippy-build"
 "$TOP/scripts/module.sh" "$BUILD" "$LOGS/clippy-build" CLIPPY=1 \

@@ -110,6 +110,11 @@ stage "kernel $VARIANT: configure (tinyconfig + ${FRAGMENTS[*]##*/})"
 	in_root "$TREE/scripts/kconfig/merge_config.sh" -m -O "$BUILD" \
 		"$BUILD/.config" "${FRAGMENTS[@]}"
 	kmake olddefconfig
+	# One pass drops =m samples (SAMPLE_TRACE_PRINTK) whose dependency
+	# (EVENT_TRACING) only appears through options the same pass enables.
+	in_root "$TREE/scripts/kconfig/merge_config.sh" -m -O "$BUILD" \
+		"$BUILD/.config" "${FRAGMENTS[@]}"
+	kmake olddefconfig
 } >"$log" 2>&1 || die "kernel $VARIANT: configuration failed, see $log"
 
 # Every option the fragments ask for must have survived olddefconfig.

@@ -104,8 +104,12 @@ linux-source-7.2 xz-utils git ccache rustfmt rust-clippy bpftool libbpf-dev
 device-tree-compiler"
 # pahole 1.32 drops most riscv functions from BTF; 1.30 keeps them (FACTS.md).
 TOOLCHAIN_PAHOLE="pahole=1.30-1"
+# Tools for checks only (checkpatch's SPDX check needs ply): not part of
+# what kernels are keyed by.
+TOOLCHAIN_CHECK_PACKAGES="python3-ply"
+# Kernel builds are keyed by the build toolchain alone.
 TOOLCHAIN_KEY=$(hash_of "$TOOLCHAIN_PACKAGES" "$TOOLCHAIN_PAHOLE" "$SUITE" "v1")
-ROOT=$CACHE/toolchain-$TOOLCHAIN_KEY
+ROOT=$CACHE/toolchain-$(hash_of "$TOOLCHAIN_KEY" "$TOOLCHAIN_CHECK_PACKAGES")
 
 # in_root CMD...: run a command in the toolchain (chroot, or the host when
 # TOOLCHAIN=host), with the clone and the cache at the same paths inside.

@@ -5,7 +5,8 @@
 # result) is printed as it comes; SHOW=1 prints the whole console instead.
 # Settings: SMP (vCPUs, default 2), MEM (default 2G), TIMEOUT (seconds,
 # default 1800), APPEND (extra kernel parameters), ICOUNT=1 (-icount
-# shift=0, single vCPU: 1 ns of guest time per instruction).
+# shift=0, single vCPU: 1 ns of guest time per instruction), ZICCIF=0 (boot
+# with a device tree whose ISA strings lack Ziccif).
 source "$(dirname "$0")/lib.sh"
 
 KOUT=$1
@@ -26,10 +27,28 @@ if [ "${ICOUNT:-0}" = 1 ]; then
 	[ "$SMP" = 1 ] || die "ICOUNT=1 needs SMP=1 (instruction counting is single vCPU)"
 	opts+=(-icount shift=0)
 fi
-append="console=ttyS0 quiet panic=-1 CALLOPS_SUITES=$SUITES ${APPEND:-}"
+case ${ZICCIF:-1} in
+1) ;;
+0)
+	# QEMU's rv64 CPU always lists Ziccif and has no switch for it: take
+	# the machine's own device tree and drop it from both ISA properties.
+	dtb=$(dirname "$LOG")/virt-no-ziccif.dtb
+	in_root sh -c 'qemu-system-riscv64 "$@" -M virt,dumpdtb="$0.orig" >/dev/null &&
+		dtc -q -I dtb -O dts "$0.orig" |
+		sed -e "s/\"ziccif\", //g; s/, \"ziccif\"//g; s/_ziccif//g" |
+		dtc -q -I dts -O dtb -o "$0"' "$dtb" -cpu rv64 -smp "$SMP" -m "$MEM" ||
+		die "cannot make a device tree without Ziccif"
+	if in_root sh -c 'dtc -q -I dtb -O dts "$0"' "$dtb" | grep -q ziccif; then
+		die "device tree still lists Ziccif"
+	fi
+	opts+=(-dtb "$dtb")
+	;;
+*) die "ZICCIF=$ZICCIF: want 1 (CPU default) or 0 (device tree without Ziccif)" ;;
+esac
+append="console=ttyS0 quiet panic=-1 CALLOPS_SUITES=$SUITES CALLOPS_ZICCIF=${ZICCIF:-1} ${APPEND:-}"
 
 mkdir -p "$(dirname "$LOG")"
-stage "boot $(basename "$KOUT") with $SMP vCPU(s), $MEM: suites $SUITES (log $LOG)"
+stage "boot $(basename "$KOUT") with $SMP vCPU(s), $MEM, Ziccif ${ZICCIF:-1}: suites $SUITES (log $LOG)"
 filter=(grep --line-buffered -E '^(not )?ok [0-9]+ |^# [a-z-]+: exit')
 [ "${SHOW:-0}" = 1 ] && filter=(cat)
 set +o errexit

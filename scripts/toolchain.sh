@@ -31,7 +31,7 @@ log=$CACHE/toolchain.log
 # The suite's Release file is past Valid-Until on the mirror (FACTS.md);
 # trixie is only there for pahole 1.30.
 if ! mmdebstrap --aptopt='Acquire::Check-Valid-Until "false"' --variant=apt \
-	--include="$(echo $TOOLCHAIN_PACKAGES | tr ' ' ,)" \
+	--include="$(echo $TOOLCHAIN_PACKAGES $TOOLCHAIN_CHECK_PACKAGES | tr ' ' ,)" \
 	--customize-hook="chroot \"\$1\" apt-get install -y -q --allow-downgrades $TOOLCHAIN_PAHOLE" \
 	--customize-hook="chroot \"\$1\" apt-get clean" \
 	"$SUITE" "$tmp" "deb $MIRROR $SUITE main" "deb $MIRROR trixie main" \
