@@ -12,7 +12,7 @@
 
 PIPELINE_VARS := KERNEL SUITES SMP MEM TIMEOUT TOOLCHAIN APPEND
 MODULE_VARS := KDIR ARCH LLVM CROSS_COMPILE MO V
-given_vars := $(foreach o,$(MAKEOVERRIDES),$(firstword $(subst =, ,$(o))))
+given_vars := $(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $(v))),$(v)))
 unknown_vars := $(filter-out $(PIPELINE_VARS) $(MODULE_VARS),$(given_vars))
 ifneq ($(unknown_vars),)
 $(error unknown variable(s) $(unknown_vars); known: $(PIPELINE_VARS) $(MODULE_VARS))

@@ -6,7 +6,8 @@
 #               print a two-instance trace-cmd session's report
 #   check       host checks (checkpatch --strict, rustfmt, clippy) and every
 #               guest suite; ftracetest runs the subset in ftracetest.subset;
-#               then a second boot without Ziccif runs $NO_ZICCIF_SUITES
+#               then a second boot without Ziccif and with ftrace=function
+#               runs $SECOND_BOOT_SUITES
 #   check-full  the same with the whole ftracetest
 #
 # Settings (environment or make variables): KERNEL=callops|vanilla,
@@ -16,9 +17,14 @@ source "$(dirname "$0")/lib.sh"
 
 CMD=${1:-}
 KERNEL=${KERNEL:-callops}
-ALL_SUITES="callops,slots,module,tracecmd,bpf,ftracetest"
-# Second boot of check: the device tree without Ziccif (stop_machine patching).
-NO_ZICCIF_SUITES="callops,tracecmd,bpf"
+KNOWN_SUITES="boottrace,callops,slots,module,samples,insmod,rmmod,tracecmd,bpf,ftracetest"
+# check's first boot: without the module, then with it (insmod), then after
+# it is gone (rmmod).
+ALL_SUITES="callops,slots,module,samples,insmod,samples,tracecmd,bpf,ftracetest,rmmod,tracecmd,bpf"
+# check's second boot: a device tree without Ziccif (stop_machine patching)
+# and boot-time tracing (ftrace=function) before any module is loaded.
+SECOND_BOOT_SUITES="boottrace,callops,insmod,samples,tracecmd,bpf,rmmod"
+SECOND_BOOT_APPEND="ftrace=function ftrace_filter=ksys_sync"
 
 SUITES_GIVEN=${SUITES:-}
 case $CMD in
@@ -31,8 +37,8 @@ vanilla | callops) ;;
 *) die "unknown KERNEL=$KERNEL (callops or vanilla)" ;;
 esac
 for s in ${SUITES//,/ }; do
-	[ "$s" = demo ] || [[ ",$ALL_SUITES," == *",$s,"* ]] ||
-		die "unknown suite '$s' (known: $ALL_SUITES)"
+	[ "$s" = demo ] || [[ ",$KNOWN_SUITES," == *",$s,"* ]] ||
+		die "unknown suite '$s' (known: $KNOWN_SUITES)"
 done
 need_root
 
@@ -60,8 +66,8 @@ export APPEND
 "$TOP/scripts/qemu.sh" "$KOUT" "$INITRD" "$LOGDIR/guest.log" "$SUITES"
 results+=(--console "$LOGDIR/guest.log")
 if [ "$CMD" != run ] && [ -z "${SUITES_GIVEN:-}" ]; then
-	ZICCIF=0 "$TOP/scripts/qemu.sh" "$KOUT" "$INITRD" "$LOGDIR/guest-no-ziccif.log" \
-		"$NO_ZICCIF_SUITES"
+	ZICCIF=0 APPEND="${APPEND:-} $SECOND_BOOT_APPEND" "$TOP/scripts/qemu.sh" "$KOUT" \
+		"$INITRD" "$LOGDIR/guest-no-ziccif.log" "$SECOND_BOOT_SUITES"
 	results+=("$LOGDIR/guest-no-ziccif.log")
 fi
 
