@@ -5,7 +5,9 @@
 #                 load the module, print a trace-cmd report
 #   make check    host checks and every guest suite; ends with
 #                 "N passed, N failed, N skipped"
-# and: make check-full (whole ftracetest), make module KDIR=<configured 7.2 tree>.
+# and: make check-full (whole ftracetest), make bench (instruction counts
+# against upstream 7.2, Documentation/benchmarks.md),
+# make module KDIR=<configured 7.2 tree>.
 # Variables: KERNEL=callops|vanilla SUITES=a,b SMP=N MEM=2G TIMEOUT=s
 #            TOOLCHAIN=chroot|host KDIR=... (module only)
 # The kernel's build system reads ./Kbuild for the module itself.
@@ -21,7 +23,7 @@ export $(PIPELINE_VARS)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-.PHONY: all module clean run check check-full
+.PHONY: all module clean run check check-full bench
 
 all: module
 
@@ -33,3 +35,6 @@ clean:
 
 run check check-full:
 	@bash scripts/pipeline.sh $@
+
+bench:
+	@bash scripts/bench.sh

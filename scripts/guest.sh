@@ -37,8 +37,10 @@ stage "guest $VARIANT: test programs (BPF objects, static riscv64 binaries)"
 	in_root bpftool btf dump file "$KOUT/vmlinux" format c >"$WORK/vmlinux.h"
 	in_root clang -O2 -g -target bpf -D__TARGET_ARCH_riscv -I"$WORK" \
 		-c "$TOP/selftests/progs/sync_hits.bpf.c" -o "$WORK/sync_hits.bpf.o"
-	in_root riscv64-linux-gnu-gcc -static -O2 -Wall -Werror \
-		-o "$WORK/syscall_loop" "$TOP/selftests/syscall_loop.c"
+	for prog in syscall_loop timed_write; do
+		in_root riscv64-linux-gnu-gcc -static -O2 -Wall -Werror \
+			-o "$WORK/$prog" "$TOP/selftests/$prog.c"
+	done
 } 2>"$WORK/progs.log" || die "test program build failed against $VARIANT (log $WORK/progs.log)"
 
 stage "guest $VARIANT: initramfs"
@@ -54,7 +56,7 @@ ln -sf busybox "$staging/usr/bin/sh"
 cp "$TOP"/selftests/*.sh "$TOP"/selftests/ftracetest.subset "$TOP/scripts/guest/demo.sh" \
 	"$staging/callops/selftests/"
 [ "$has_provider" = 0 ] || cp "$WORK/module/rust/callops.ko" "$staging/callops/"
-cp "$WORK/syscall_loop" "$staging/callops/bin/"
+cp "$WORK/syscall_loop" "$WORK/timed_write" "$staging/callops/bin/"
 cp "$WORK/sync_hits.bpf.o" "$staging/callops/progs/"
 cp -a "$TREE/tools/testing/selftests/ftrace" "$staging/callops/ftrace"
 cp -a "$KOUT/modules/lib/modules/." "$staging/lib/modules/"

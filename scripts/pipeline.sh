@@ -18,12 +18,13 @@ source "$(dirname "$0")/lib.sh"
 CMD=${1:-}
 KERNEL=${KERNEL:-callops}
 KNOWN_SUITES="boottrace,callops,slots,module,samples,insmod,rmmod,tracecmd,bpf,ftracetest"
-# check's first boot: without the module, then with it (insmod), then after
-# it is gone (rmmod).
-ALL_SUITES="callops,slots,module,samples,insmod,samples,tracecmd,bpf,ftracetest,rmmod,tracecmd,bpf"
-# check's second boot: a device tree without Ziccif (stop_machine patching)
-# and boot-time tracing (ftrace=function) before any module is loaded.
-SECOND_BOOT_SUITES="boottrace,callops,insmod,samples,tracecmd,bpf,rmmod"
+# check's first boot: without the module, then with it (insmod) for the
+# samples, trace-cmd, BPF and ftracetest, then BPF again after rmmod.
+ALL_SUITES="callops,slots,module,insmod,samples,tracecmd,bpf,ftracetest,rmmod,bpf"
+# check's second boot: a device tree without Ziccif (stop_machine patching),
+# boot-time tracing (ftrace=function) before any module, the same suites
+# without the module, then trace-cmd with it.
+SECOND_BOOT_SUITES="boottrace,callops,samples,tracecmd,bpf,ftracetest,insmod,tracecmd,rmmod"
 SECOND_BOOT_APPEND="ftrace=function ftrace_filter=ksys_sync"
 
 SUITES_GIVEN=${SUITES:-}

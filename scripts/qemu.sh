@@ -25,7 +25,7 @@ opts=(-M virt -cpu rv64 -smp "$SMP" -m "$MEM" -nographic -no-reboot
 	-kernel "$KOUT/Image" -initrd "$INITRD")
 if [ "${ICOUNT:-0}" = 1 ]; then
 	[ "$SMP" = 1 ] || die "ICOUNT=1 needs SMP=1 (instruction counting is single vCPU)"
-	opts+=(-icount shift=0)
+	opts+=(-icount shift=0,sleep=off)
 fi
 case ${ZICCIF:-1} in
 1) ;;

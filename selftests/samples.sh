@@ -64,12 +64,11 @@ direct_sample()
 	fi
 }
 
-ktap_plan 11
+ktap_plan 10
 ops_sample "1 relevant" nr_ops_relevant=1
 ops_sample "1 relevant + 200 irrelevant" nr_ops_relevant=1 nr_ops_irrelevant=200
 ops_sample "2 relevant" nr_ops_relevant=2
 ops_sample "1 relevant, save_regs" nr_ops_relevant=1 save_regs=1
-ops_sample "2 relevant, save_regs" nr_ops_relevant=2 save_regs=1
 direct_sample ftrace-direct 'waking up'
 direct_sample ftrace-direct-too 'handle mm fault'
 direct_sample ftrace-direct-modify 'my direct func1' 'my direct func2'

@@ -1,0 +1,110 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# `make bench`, guest side.  Booted under qemu -icount shift=0 with one
+# vCPU, so every "ns" the guest measures is one instruction.  Prints
+# "# bench: <key> <value>" lines for scripts/bench.sh to tabulate; each
+# measurement is also a KTAP result, so a failed one is seen.
+# CALLOPS_BENCH_MODULE=1 loads the callops module (per-call-site slots) first.
+. /callops/selftests/ktap.sh
+
+T=/sys/kernel/tracing
+LOOP=/callops/bin/syscall_loop
+CALLS=10000
+
+bench()
+{
+	echo "# bench: $1 $2"
+}
+
+# ops KEY PARAMS: ftrace-ops sample, instructions per call of tracee_relevant.
+ops()
+{
+	key=$1
+	shift
+	dmesg -c >/dev/null
+	modprobe ftrace-ops nr_function_calls=$CALLS "$@" 2>/dev/null
+	v=$(dmesg | sed -n 's/.*Attempted [0-9]* calls to tracee_relevant.*(\([0-9]*\)ns \/ call).*/\1/p')
+	if [ -n "$v" ]; then
+		bench "$key" "$v"
+		ktap_pass "ftrace-ops $key"
+	else
+		ktap_fail "ftrace-ops $key"
+	fi
+}
+
+# sync_cost KEY: instructions per sync() system call.
+sync_cost()
+{
+	v=$("$LOOP" sync 2000 | sed -n 's/.*: \([0-9]*\) ns\/call/\1/p')
+	bench "$1" "$v"
+	ktap_result "sync() cost $1" [ -n "$v" ]
+}
+
+ktap_plan 22
+if [ "${CALLOPS_BENCH_MODULE:-0}" = 1 ]; then
+	ktap_result "insmod callops.ko" insmod /callops/callops.ko
+else
+	ktap_pass "no module requested"
+fi
+
+for regs in 0 1; do
+	for irr in 0 200; do
+		for rel in 0 1 2 200; do
+			ops "ops_r${rel}_i${irr}_regs${regs}" nr_ops_relevant=$rel \
+				nr_ops_irrelevant=$irr save_regs=$regs
+		done
+	done
+done
+
+# A direct trampoline: BPF fentry+fexit on ksys_sync, against the bare call.
+sync_cost sync_plain
+if bpftool prog loadall /callops/progs/sync_hits.bpf.o /sys/fs/bpf/bench autoattach; then
+	sync_cost sync_bpf_fentry_fexit
+	echo ksys_sync >"$T/set_ftrace_filter"
+	echo function >"$T/current_tracer"
+	sync_cost sync_bpf_and_function_tracer
+	echo nop >"$T/current_tracer"
+	echo >"$T/set_ftrace_filter"
+	rm -rf /sys/fs/bpf/bench
+else
+	ktap_fail "bpf load"
+	ktap_fail "bpf + function tracer"
+fi
+# Switch the ops of N call sites between two ops: the top instance's
+# function tracer alone (each call site: its single ops), then a second
+# instance on the same call sites (each: the list ops), and back.
+N=1000
+STATE=/sys/kernel/debug/riscv_callops/state
+counter()
+{
+	if [ -r "$STATE" ]; then sed -n "s/^$1: //p" "$STATE"; else echo 0; fi
+}
+timed()
+{
+	/callops/bin/timed_write "$1" "$2" | sed -n 's/.*: \([0-9]*\) ns/\1/p'
+}
+grep -v -e '\[' -e '__' "$T/available_filter_functions" | head -n "$N" >/tmp/sites
+mkdir "$T/instances/bench_b"
+timed "$T/set_ftrace_filter" "$(cat /tmp/sites)" >/dev/null
+timed "$T/instances/bench_b/set_ftrace_filter" "$(cat /tmp/sites)" >/dev/null
+n=$(wc -l <"$T/set_ftrace_filter")
+bench switch_sites "$n"
+text0=$(counter site_text_writes)
+bench enable_sites_insns "$(timed "$T/current_tracer" function)"
+text1=$(counter site_text_writes)
+bench enable_sites_text_words "$((text1 - text0))"
+store0=$(counter slot_stores)
+v=$(timed "$T/instances/bench_b/current_tracer" function)
+bench switch_to_list_insns "$v"
+bench switch_to_list_text_words "$(($(counter site_text_writes) - text1))"
+bench switch_to_list_slot_stores "$(($(counter slot_stores) - store0))"
+ktap_result "switch $n call sites to the list ops" [ -n "$v" ]
+text2=$(counter site_text_writes)
+v=$(timed "$T/instances/bench_b/current_tracer" nop)
+bench switch_back_insns "$v"
+bench switch_back_text_words "$(($(counter site_text_writes) - text2))"
+ktap_result "switch $n call sites back to one ops" [ -n "$v" ]
+echo nop >"$T/current_tracer"
+echo >"$T/set_ftrace_filter"
+rmdir "$T/instances/bench_b"
+ktap_finish
