@@ -145,5 +145,9 @@ echo "$TREE" >"$tmp/source"
 echo "$BUILD" >"$tmp/build"
 publish "$tmp" "$OUT"
 echo "$KEY" >"$BUILD/.callops-key"
+# Entries for older inputs are never used again.
+for old in "$CACHE/kernel-$VARIANT-"*; do
+	[ "$old" = "$OUT" ] || safe_rm "$old"
+done
 stage "kernel $VARIANT ready: $OUT"
 echo "$OUT"

@@ -40,4 +40,7 @@ if ! mmdebstrap --aptopt='Acquire::Check-Valid-Until "false"' --variant=apt \
 	die "mmdebstrap failed; last lines of $log: $(tail -n 3 "$log" | tr '\n' ' ')"
 fi
 publish "$tmp" "$ROOT"
+for old in "$CACHE"/toolchain-*; do
+	[ "$old" = "$ROOT" ] || [[ $old == *.tmp.* ]] || safe_rm "$old"
+done
 stage "toolchain ready: $(chroot "$ROOT" clang --version | head -n1), $(chroot "$ROOT" rustc --version)"
