@@ -10,20 +10,6 @@ T=/sys/kernel/tracing
 KO=/callops/callops.ko
 FN=ksys_sync
 
-traced_calls()
-{
-	echo >"$T/trace"
-	/callops/bin/syscall_loop sync "$1" >/dev/null
-	grep -c " $FN <-" "$T/trace"
-}
-
-# expect NAME GOT WANT
-expect()
-{
-	ktap_info "$1: got '$2', want '$3'"
-	ktap_result "$1" [ "$2" = "$3" ]
-}
-
 ktap_plan 7
 if ! grep -q 'ftrace=function' /proc/cmdline; then
 	for n in $(seq 7); do
@@ -31,19 +17,19 @@ if ! grep -q 'ftrace=function' /proc/cmdline; then
 	done
 	ktap_finish
 fi
-expect "function tracer on from boot" "$(cat "$T/current_tracer")" function
-expect "filter from boot" "$(cat "$T/set_ftrace_filter")" "$FN"
-expect "exact count, list slot" "$(traced_calls 25)" 25
+ktap_expect "function tracer on from boot" "$(cat "$T/current_tracer")" function
+ktap_expect "filter from boot" "$(cat "$T/set_ftrace_filter")" "$FN"
+ktap_expect "exact count, list slot" "$(traced_calls "$FN" 25)" 25
 if [ -e "$KO" ]; then
 	ktap_result "insmod callops.ko while tracing" insmod "$KO"
-	expect "exact count, own slot" "$(traced_calls 25)" 25
+	ktap_expect "exact count, own slot" "$(traced_calls "$FN" 25)" 25
 	ktap_result "rmmod callops while tracing" rmmod callops
 else
 	ktap_skip "insmod callops.ko while tracing" "no call ops provider interface (vanilla)"
 	ktap_skip "exact count, own slot" "no module"
 	ktap_skip "rmmod callops while tracing" "no module"
 fi
-expect "exact count after the provider left" "$(traced_calls 25)" 25
+ktap_expect "exact count after the provider left" "$(traced_calls "$FN" 25)" 25
 echo nop >"$T/current_tracer"
 echo >"$T/set_ftrace_filter"
 ktap_finish

@@ -4,7 +4,9 @@
 #   ktap_result NAME CMD.. run CMD, report ok/not ok NAME
 #   ktap_pass/fail NAME    report a result decided by the caller
 #   ktap_skip NAME WHY     report a skip
+#   ktap_expect NAME GOT WANT  report whether GOT = WANT, both shown
 #   ktap_finish            exit 0 (pass), 1 (a failure) or 4 (all skipped)
+#   traced_calls FUNC N    FUNC entries in the top trace buffer after N sync()s
 # Exit codes follow kselftest: PASS 0, FAIL 1, SKIP 4.
 
 KTAP_N=0
@@ -51,6 +53,19 @@ ktap_result()
 	else
 		ktap_fail "$name"
 	fi
+}
+
+ktap_expect()
+{
+	ktap_info "$1: got '$2', want '$3'"
+	ktap_result "$1" [ "$2" = "$3" ]
+}
+
+traced_calls()
+{
+	echo >/sys/kernel/tracing/trace
+	/callops/bin/syscall_loop sync "$2" >/dev/null
+	grep -c " $1 <-" /sys/kernel/tracing/trace
 }
 
 ktap_finish()

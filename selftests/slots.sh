@@ -10,7 +10,6 @@
 STATE=/sys/kernel/debug/riscv_callops/state
 DUMP=/sys/kernel/debug/callops/dump
 T=/sys/kernel/tracing
-LOOP=/callops/bin/syscall_loop
 FN=ksys_sync
 
 counter()
@@ -24,21 +23,6 @@ slot_func()
 	grep "^$1 slot=" "$DUMP" | sed -n 's/.* func=\([^ ]*\) .*/\1/p'
 }
 
-# expect NAME GOT WANT
-expect()
-{
-	ktap_info "$1: got '$2', want '$3'"
-	ktap_result "$1" [ "$2" = "$3" ]
-}
-
-# traced_calls N: ksys_sync entries in the top trace buffer after N sync()s.
-traced_calls()
-{
-	echo > "$T/trace"
-	"$LOOP" sync "$1" >/dev/null
-	grep -c " $FN <-" "$T/trace"
-}
-
 ktap_plan 15
 if [ ! -r "$STATE" ]; then
 	for n in $(seq 15); do
@@ -50,16 +34,16 @@ fi
 ktap_result "insmod callops.ko" insmod /callops/callops.ko
 ktap_result "provider registered" grep -qx 'provider: callops' "$STATE"
 sites=$(wc -l <"$T/available_filter_functions")
-expect "every call site has a slot" "$(sed -n 's/^used: //p' /sys/kernel/debug/callops/state)" "$sites"
-expect "disabled call site slot: nop ops" "$(slot_func "$FN")" ftrace_ops_nop_func
+ktap_expect "every call site has a slot" "$(sed -n 's/^used: //p' /sys/kernel/debug/callops/state)" "$sites"
+ktap_expect "disabled call site slot: nop ops" "$(slot_func "$FN")" ftrace_ops_nop_func
 
 # One ops: the call site's own slot names it.
 echo "$FN" >"$T/set_ftrace_filter"
 text0=$(counter site_text_writes)
 echo function >"$T/current_tracer"
-expect "enable 1 call site: 1 text word" "$(($(counter site_text_writes) - text0))" 1
-expect "single ops in the slot" "$(slot_func "$FN")" function_trace_call
-expect "exact count through the slot" "$(traced_calls 25)" 25
+ktap_expect "enable 1 call site: 1 text word" "$(($(counter site_text_writes) - text0))" 1
+ktap_expect "single ops in the slot" "$(slot_func "$FN")" function_trace_call
+ktap_expect "exact count through the slot" "$(traced_calls "$FN" 25)" 25
 
 # A second instance on the same function: list ops, by a slot store only.
 mkdir "$T/instances/callops_b"
@@ -67,12 +51,12 @@ echo "$FN" >"$T/instances/callops_b/set_ftrace_filter"
 text0=$(counter site_text_writes)
 slot0=$(counter slot_stores)
 echo function >"$T/instances/callops_b/current_tracer"
-expect "ops change: no text written" "$(($(counter site_text_writes) - text0))" 0
+ktap_expect "ops change: no text written" "$(($(counter site_text_writes) - text0))" 0
 ktap_result "ops change: slot stored" [ "$(counter slot_stores)" -gt "$slot0" ]
-expect "two ops: list ops in the slot" "$(slot_func "$FN")" arch_ftrace_ops_list_func
+ktap_expect "two ops: list ops in the slot" "$(slot_func "$FN")" arch_ftrace_ops_list_func
 echo nop >"$T/instances/callops_b/current_tracer"
 rmdir "$T/instances/callops_b"
-expect "back to a single ops" "$(slot_func "$FN")" function_trace_call
+ktap_expect "back to a single ops" "$(slot_func "$FN")" function_trace_call
 echo nop >"$T/current_tracer"
 
 # Enabling and disabling N call sites writes N words.
@@ -84,14 +68,14 @@ text1=$(counter site_text_writes)
 echo nop >"$T/current_tracer"
 text2=$(counter site_text_writes)
 echo >"$T/set_ftrace_filter"
-expect "enable and disable $n call sites: 2 x $n text words" \
+ktap_expect "enable and disable $n call sites: 2 x $n text words" \
 	"$((text1 - text0)) $((text2 - text1))" "$n $n"
 
 ktap_result "rmmod callops" rmmod callops
 ktap_result "provider gone" grep -qx 'provider: none (list ops)' "$STATE"
 echo "$FN" >"$T/set_ftrace_filter"
 echo function >"$T/current_tracer"
-expect "exact count through the list slot" "$(traced_calls 25)" 25
+ktap_expect "exact count through the list slot" "$(traced_calls "$FN" 25)" 25
 echo nop >"$T/current_tracer"
 echo >"$T/set_ftrace_filter"
 ktap_finish

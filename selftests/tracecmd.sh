@@ -29,23 +29,16 @@ record()
 	fi
 }
 
-# expect NAME GOT WANT
-expect()
-{
-	ktap_info "$1: got $2, want $3"
-	ktap_result "$1" [ "$2" = "$3" ]
-}
-
 ktap_plan 7
 for fn in "$SYNC_FN" "$GETPPID_FN"; do
 	grep -qx "$fn" "$AVAIL" || { ktap_fail "$fn is traceable"; ktap_finish; }
 done
 
 record "function" -p function -l "$SYNC_FN" -o /tmp/fn.dat -- "$LOOP" sync 25
-expect "function: $SYNC_FN events" "$(events /tmp/fn.dat "function: *$SYNC_FN")" 25
+ktap_expect "function: $SYNC_FN events" "$(events /tmp/fn.dat "function: *$SYNC_FN")" 25
 
 record "function_graph" -p function_graph -g "$SYNC_FN" -o /tmp/fg.dat -- "$LOOP" sync 5
-expect "function_graph: $SYNC_FN entries" \
+ktap_expect "function_graph: $SYNC_FN entries" \
 	"$(events /tmp/fg.dat "$SYNC_FN() {")" 5
 
 record "two instances" -p function -l "$SYNC_FN" \
@@ -53,7 +46,7 @@ record "two instances" -p function -l "$SYNC_FN" \
 	"$LOOP" sync 10 getppid 20
 trace-cmd report -i /tmp/two.dat >/tmp/two.txt 2>&1
 sed -n '1,6p' /tmp/two.txt | sed 's/^/# report: /'
-expect "two instances: $SYNC_FN events" "$(events /tmp/two.dat "function: *$SYNC_FN")" 10
-expect "two instances: $GETPPID_FN events" \
+ktap_expect "two instances: $SYNC_FN events" "$(events /tmp/two.dat "function: *$SYNC_FN")" 10
+ktap_expect "two instances: $GETPPID_FN events" \
 	"$(events /tmp/two.dat "function: *$GETPPID_FN")" 20
 ktap_finish

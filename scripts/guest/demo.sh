@@ -22,7 +22,7 @@ trace-cmd report -i /tmp/demo.dat
 echo "---- end of report ----"
 ktap_result "report has ksys_sync" sh -c 'trace-cmd report -i /tmp/demo.dat | grep -q ksys_sync'
 if [ -e "$KO" ]; then
-	grep -E ' (ksys_sync|iterate_supers|sync_inodes_sb) ' /sys/kernel/debug/callops/dump |
+	grep -E '^(ksys_sync|iterate_supers|sync_inodes_sb) slot=' /sys/kernel/debug/callops/dump |
 		sed 's/^/# slot: /'
 	ktap_result "rmmod callops" rmmod callops
 else

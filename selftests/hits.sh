@@ -1,0 +1,54 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The module's own ftrace_ops, a per-function hit counter: functions chosen
+# at run time through debugfs callops/hit_filter, counts exact for a known
+# number of calls, its call site dispatched straight to it through its
+# slot; bad input refused with an errno and a warning, changing nothing.
+. /callops/selftests/ktap.sh
+
+D=/sys/kernel/debug/callops
+KO=/callops/callops.ko
+
+hits_of()
+{
+	sed -n "s/^$1 //p" "$D/hits"
+}
+
+# refused NAME INPUT: the write fails, a warning is logged, nothing changes.
+refused()
+{
+	before=$(cat "$D/hit_filter" "$D/hits")
+	dmesg -c >/dev/null
+	if printf '%s' "$2" >"$D/hit_filter" 2>/dev/null; then
+		ktap_fail "$1: refused"
+		return
+	fi
+	if dmesg | grep -q 'hit_filter:' && [ "$(cat "$D/hit_filter" "$D/hits")" = "$before" ]; then
+		ktap_pass "$1: refused, warned, nothing changed"
+	else
+		dmesg | tail -n 3 | sed 's/^/# /'
+		ktap_fail "$1: refused, warned, nothing changed"
+	fi
+}
+
+ktap_plan 9
+if [ ! -e "$KO" ]; then
+	for n in $(seq 9); do
+		ktap_skip "hit counter test $n" "kernel has no call ops provider interface (vanilla)"
+	done
+	ktap_finish
+fi
+ktap_result "insmod callops.ko" insmod "$KO"
+ktap_result "filter ksys_sync" sh -c "echo ksys_sync >$D/hit_filter"
+/callops/bin/syscall_loop sync 100 >/dev/null
+ktap_expect "ksys_sync hits after 100 sync()" "$(hits_of ksys_sync)" 100
+slot=$(grep '^ksys_sync slot=' "$D/dump")
+ktap_info "slot: $slot"
+ktap_result "the call site's slot names the module's ops, not the list" \
+	sh -c "echo '$slot' | grep -q ' ops=0x' && ! echo '$slot' | grep -q 'list_func'"
+refused "unknown function" no_such_function_callops
+refused "glob matching nothing" 'zz_no_such_callops_*'
+refused "over-long string" "$(printf '%0300d' 0)"
+ktap_result "empty write stops counting" sh -c "echo >$D/hit_filter"
+ktap_result "rmmod callops" rmmod callops
+ktap_finish
