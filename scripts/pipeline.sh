@@ -17,10 +17,10 @@ source "$(dirname "$0")/lib.sh"
 
 CMD=${1:-}
 KERNEL=${KERNEL:-callops}
-KNOWN_SUITES="boottrace,callops,slots,module,hits,samples,insmod,rmmod,tracecmd,bpf,ftracetest"
+KNOWN_SUITES="boottrace,callops,slots,table,module,hits,samples,insmod,rmmod,tracecmd,bpf,ftracetest"
 # check's first boot: without the module, then with it (insmod) for the
 # samples, trace-cmd, BPF and ftracetest, then BPF again after rmmod.
-ALL_SUITES="callops,slots,module,hits,insmod,samples,tracecmd,bpf,ftracetest,rmmod,bpf"
+ALL_SUITES="callops,slots,table,module,hits,insmod,samples,tracecmd,bpf,ftracetest,rmmod,bpf"
 # check's second boot: a device tree without Ziccif (stop_machine patching),
 # boot-time tracing (ftrace=function) before any module, the same suites
 # without the module, then trace-cmd with it.
