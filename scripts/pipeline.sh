@@ -17,7 +17,7 @@ source "$(dirname "$0")/lib.sh"
 
 CMD=${1:-}
 KERNEL=${KERNEL:-callops}
-KNOWN_SUITES="boottrace,callops,slots,table,module,hits,samples,insmod,rmmod,tracecmd,bpf,ftracetest"
+KNOWN_SUITES="boottrace,callops,slots,table,churn,module,hits,samples,insmod,rmmod,tracecmd,bpf,ftracetest"
 # check's first boot: without the module, then with it (insmod) for the
 # samples, trace-cmd, BPF and ftracetest, then BPF again after rmmod.
 ALL_SUITES="callops,slots,table,module,hits,insmod,samples,tracecmd,bpf,ftracetest,rmmod,bpf"
