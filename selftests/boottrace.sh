@@ -12,10 +12,7 @@ FN=ksys_sync
 
 ktap_plan 7
 if ! grep -q 'ftrace=function' /proc/cmdline; then
-	for n in $(seq 7); do
-		ktap_skip "boot trace test $n" "not booted with ftrace=function"
-	done
-	ktap_finish
+	ktap_skip_all 7 "boot trace test" "not booted with ftrace=function"
 fi
 ktap_expect "function tracer on from boot" "$(cat "$T/current_tracer")" function
 ktap_expect "filter from boot" "$(cat "$T/set_ftrace_filter")" "$FN"

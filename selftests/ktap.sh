@@ -4,6 +4,7 @@
 #   ktap_result NAME CMD.. run CMD, report ok/not ok NAME
 #   ktap_pass/fail NAME    report a result decided by the caller
 #   ktap_skip NAME WHY     report a skip
+#   ktap_skip_all N WHAT WHY   skip the N planned results and exit 4
 #   ktap_expect NAME GOT WANT  report whether GOT = WANT, both shown
 #   ktap_finish            exit 0 (pass), 1 (a failure) or 4 (all skipped)
 #   traced_calls FUNC N    FUNC entries in the top trace buffer after N sync()s
@@ -42,6 +43,14 @@ ktap_skip()
 	KTAP_N=$((KTAP_N + 1))
 	KTAP_SKIPPED=$((KTAP_SKIPPED + 1))
 	echo "ok $KTAP_N $1 # SKIP $2"
+}
+
+ktap_skip_all()
+{
+	for n in $(seq "$1"); do
+		ktap_skip "$2 $n" "$3"
+	done
+	ktap_finish
 }
 
 ktap_result()

@@ -14,10 +14,7 @@ KO=/callops/callops.ko
 
 ktap_plan 6
 if [ ! -e "$KO" ]; then
-	for n in $(seq 6); do
-		ktap_skip "table test $n" "kernel has no call ops provider interface (vanilla)"
-	done
-	ktap_finish
+	ktap_skip_all 6 "table test" "kernel has no call ops provider interface (vanilla)"
 fi
 ktap_result "insmod callops.ko" insmod "$KO"
 ktap_result "BPF fentry/fexit on ksys_sync" \
