@@ -17,7 +17,8 @@ VARIANT=$1
 KOUT=$2
 BUILD=$(cat "$KOUT/build")
 TREE=$(cat "$KOUT/source")
-WORK=$CACHE/work/guest-$VARIANT
+# Per clone: two clones (a CI run next to a development tree) never share it.
+WORK=$CACHE/work/guest-$VARIANT-$(hash_of "$TOP")
 USERLAND=$("$TOP/scripts/userland.sh")
 mkdir -p "$WORK"
 

@@ -38,6 +38,15 @@ else
 fi
 SRC=$CACHE/linux-$PKGVER
 
+# One kernel.sh at a time per cache: concurrent runs (two clones, a bench
+# next to a check) share the source repo, the worktree and the O= dirs.
+mkdir -p "$CACHE"
+exec 9>"$CACHE/kernel.lock"
+if ! flock -n 9; then
+	stage "kernel $VARIANT: waiting for another run's kernel.sh ($CACHE/kernel.lock)"
+	flock 9
+fi
+
 # ---- pristine source repository -------------------------------------------
 if [ ! -d "$SRC/.git" ]; then
 	stage "source: unpacking linux-source $PKGVER into a git repo"
