@@ -3,8 +3,9 @@
 # insmod/rmmod the callops module CHURN_CYCLES (100) times while the
 # function tracer (vfs_*), function_graph (ksys_sync, in an instance) and
 # BPF fentry/fexit (ksys_sync) are active and two workers keep calling
-# sync(): no oops or WARN (the host scans the console), and the BPF counts
-# are exactly the number of sync() calls made, none lost or doubled.
+# sync(): no oops or WARN (the host scans the console), and the BPF and
+# function_graph counts are exactly the number of sync() calls made, none
+# lost or doubled.
 . /callops/selftests/ktap.sh
 
 T=/sys/kernel/tracing
@@ -24,16 +25,20 @@ worker()
 	done
 }
 
-ktap_plan 6
+ktap_plan 8
 if [ ! -e "$KO" ]; then
-	ktap_skip_all 6 "churn test" "kernel has no call ops provider interface (vanilla)"
+	ktap_skip_all 8 "churn test" "kernel has no call ops provider interface (vanilla)"
 fi
 ktap_info "$(nproc) CPUs, $CYCLES cycles"
-echo 'vfs_*' >"$T/set_ftrace_filter"
-echo function >"$T/current_tracer"
-mkdir "$T/instances/churn_g"
-echo ksys_sync >"$T/instances/churn_g/set_graph_function"
-echo function_graph >"$T/instances/churn_g/current_tracer"
+# Instances have no set_graph_function: their set_ftrace_filter limits
+# function_graph to ksys_sync.
+ktap_result "function tracer on vfs_*, function_graph on ksys_sync (instance)" sh -e -c "
+	echo 'vfs_*' >$T/set_ftrace_filter
+	echo function >$T/current_tracer
+	mkdir $T/instances/churn_g
+	echo 4096 >$T/instances/churn_g/buffer_size_kb
+	echo ksys_sync >$T/instances/churn_g/set_ftrace_filter
+	echo function_graph >$T/instances/churn_g/current_tracer"
 ktap_result "BPF fentry/fexit on ksys_sync" \
 	bpftool prog loadall /callops/progs/sync_hits.bpf.o /sys/fs/bpf/churn autoattach
 rm -f /tmp/churn.stop /tmp/churn.calls.*
@@ -42,26 +47,42 @@ w1=$!
 worker 2 &
 w2=$!
 
+# centiseconds since boot
+now_cs()
+{
+	awk '{ sub(/\./, "", $1); print $1 + 0 }' /proc/uptime
+}
+
 failed=0
+insmod_cs=0
+rmmod_cs=0
 for n in $(seq "$CYCLES"); do
-	if ! insmod "$KO" || ! rmmod callops; then
-		ktap_info "cycle $n failed"
-		failed=$((failed + 1))
-		rmmod callops 2>/dev/null
+	t0=$(now_cs)
+	insmod "$KO" || failed=$((failed + 1))
+	t1=$(now_cs)
+	rmmod callops || failed=$((failed + 1))
+	t2=$(now_cs)
+	insmod_cs=$((insmod_cs + t1 - t0))
+	rmmod_cs=$((rmmod_cs + t2 - t1))
+	if [ $((n % 10)) = 0 ] || [ "$n" = "$CYCLES" ]; then
+		ktap_info "cycle $n: insmod $((insmod_cs * 10 / n)) ms, rmmod $((rmmod_cs * 10 / n)) ms on average"
 	fi
 done
+rmmod callops 2>/dev/null
 touch /tmp/churn.stop
 wait "$w1" "$w2"
-ktap_expect "$CYCLES insmod/rmmod cycles under load" "$failed failed" "0 failed"
+ktap_expect "$CYCLES insmod/rmmod cycles under load" "$failed failed insmod/rmmod" "0 failed insmod/rmmod"
 
 calls=$(cat /tmp/churn.calls.* | awk '{ n += $1 } END { print n + 0 }')
 ktap_result "the workers made sync() calls" [ "$calls" -gt 0 ]
 ktap_expect "fentry count = sync() calls" "$(counter fentry_hits)" "$calls"
 ktap_expect "fexit count = sync() calls" "$(counter fexit_hits)" "$calls"
-graph=$(grep -c 'ksys_sync() {' "$T/instances/churn_g/trace")
-ktap_info "function_graph saw $graph ksys_sync entries (ring buffer may wrap)"
-ktap_result "function_graph traced ksys_sync" [ "$graph" -gt 0 ]
-
+# Every ksys_sync() is one "ksys_sync();" leaf: exact unless the
+# buffer overran, which the instance's per-CPU stats would show.
+overrun=$(cat "$T"/instances/churn_g/per_cpu/cpu*/stats | awk '/^overrun/ { n += $2 } END { print n + 0 }')
+ktap_expect "function_graph ring buffer overruns" "$overrun" 0
+ktap_expect "function_graph ksys_sync entries = sync() calls" \
+	"$(grep -c 'ksys_sync();' "$T/instances/churn_g/trace")" "$calls"
 rm -rf /sys/fs/bpf/churn
 echo nop >"$T/instances/churn_g/current_tracer"
 rmdir "$T/instances/churn_g"
