@@ -5,7 +5,8 @@
 #                 load the module, print a trace-cmd report
 #   make check    host checks and every guest suite; ends with
 #                 "N passed, N failed, N skipped"
-# and: make check-full (whole ftracetest), make bench (instruction counts
+# and: make check-full (whole ftracetest), make check-debug (check on a
+# lockdep/KASAN kernel, 4 vCPUs), make bench (instruction counts
 # against upstream 7.2, Documentation/benchmarks.md),
 # make module KDIR=<configured 7.2 tree>.
 # Variables: KERNEL=callops|vanilla SUITES=a,b SMP=N MEM=2G TIMEOUT=s
@@ -23,7 +24,7 @@ export $(PIPELINE_VARS)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-.PHONY: all module clean run check check-full bench
+.PHONY: all module clean run check check-full check-debug bench
 
 all: module
 
@@ -33,7 +34,7 @@ module:
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) LLVM=1 ARCH=riscv $(if $(MO),MO=$(MO)) clean
 
-run check check-full:
+run check check-full check-debug:
 	@bash scripts/pipeline.sh $@
 
 bench:

@@ -1,26 +1,43 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # kernel.sh VARIANT: make sure $CACHE/kernel-VARIANT-<key> exists and print
-# its path.  VARIANT is "vanilla" (pristine Debian linux-source-7.2) or
-# "callops" (arch-riscv-patch/ applied with git am).
+# its path.  VARIANT is one of
+#   vanilla    pristine Debian linux-source-7.2 (upstream call ops)
+#   callops    arch-riscv-patch/ applied with git am
+#   debug      callops with scripts/config/debug.config on top (lockdep,
+#              DEBUG_ATOMIC_SLEEP, DEBUG_LIST, KASAN, full PREEMPT)
+#   nocallops  callops with call ops compiled out, for `make bench`'s text
+#              size baseline; vmlinux only, it is never booted
 #
 #   $CACHE/linux-<pkgver>/          git repo, commit tagged "pristine" (vanilla tree)
-#   $CACHE/work/src-callops/        git worktree, branch callops = pristine + series
+#   $CACHE/work/src-<tree>/         git worktree: pristine + series (+ a tweak)
 #   $CACHE/work/build-<variant>/    O= directory, incremental
 #   $CACHE/kernel-<variant>-<key>/  Image, vmlinux, System.map, config, modules/
 source "$(dirname "$0")/lib.sh"
 
 VARIANT=${1:-}
+CONFIG_DIR=$TOP/scripts/config
+FRAGMENTS=("$CONFIG_DIR/callops.config")
+TARGETS=(Image modules)
+TREE_NAME=callops
 case $VARIANT in
 vanilla | callops) ;;
-*) die "unknown kernel '$VARIANT' (vanilla or callops)" ;;
+debug) FRAGMENTS+=("$CONFIG_DIR/debug.config") ;;
+nocallops)
+	FRAGMENTS+=("$CONFIG_DIR/nocallops.config")
+	TARGETS=(vmlinux)
+	TREE_NAME=nocallops
+	;;
+*) die "unknown kernel '$VARIANT' (vanilla, callops, debug or nocallops)" ;;
 esac
-
-FRAGMENTS=("$TOP/scripts/config/callops.config")
 SERIES_DIR=$TOP/arch-riscv-patch
 # GlobalMerge off: pahole 1.30 writes bad per-CPU BTF offsets for merged
 # globals (Documentation/toolchain.md).
 KCFLAGS_ALL="-mllvm -riscv-enable-global-merge=false"
+# nocallops: riscv selects HAVE_DYNAMIC_FTRACE_WITH_CALL_OPS unconditionally
+# (without CFI), so the only way to the layout without call ops is to drop
+# that select; the series then emits no pre-function NOPs (patch 2).
+NOCALLOPS_TWEAK="/select HAVE_DYNAMIC_FTRACE_WITH_CALL_OPS/d"
 
 series_patches()
 {
@@ -67,19 +84,20 @@ if [ "$VARIANT" = vanilla ]; then
 	TREE=$SRC
 	SERIES_KEY=none
 else
-	TREE=$CACHE/work/src-callops
+	TREE=$CACHE/work/src-$TREE_NAME
 	SERIES_KEY=$(hash_of $(series_patches) "$SERIES_DIR/series")
+	[ "$TREE_NAME" = nocallops ] && SERIES_KEY="$SERIES_KEY $NOCALLOPS_TWEAK"
 	if [ "$(cat "$TREE/.callops-series" 2>/dev/null)" != "$SERIES_KEY" ]; then
-		stage "source: applying $(series_patches | wc -l) patch(es) of arch-riscv-patch/ with git am"
+		stage "source ($TREE_NAME): applying $(series_patches | wc -l) patch(es) of arch-riscv-patch/ with git am"
 		if [ ! -e "$TREE/.git" ]; then
 			safe_rm "$TREE"
 			mkdir -p "$CACHE/work"
 			git -C "$SRC" worktree prune
-			git -C "$SRC" worktree add -q -f -B callops "$TREE" refs/tags/pristine
+			git -C "$SRC" worktree add -q -f -B "$TREE_NAME" "$TREE" refs/tags/pristine
 		fi
 		rm -f "$TREE/.callops-series"
 		git -C "$TREE" am --abort >/dev/null 2>&1 || true
-		git -C "$TREE" checkout -q -f -B callops refs/tags/pristine
+		git -C "$TREE" checkout -q -f -B "$TREE_NAME" refs/tags/pristine
 		git -C "$TREE" clean -q -fdx
 		for p in $(series_patches); do
 			[ -f "$p" ] || die "series names $(basename "$p"), which does not exist"
@@ -89,6 +107,11 @@ else
 				die "patch $(basename "$p") does not apply to linux-source $PKGVER"
 			fi
 		done
+		if [ "$TREE_NAME" = nocallops ]; then
+			sed -i "$NOCALLOPS_TWEAK" "$TREE/arch/riscv/Kconfig"
+			git -C "$TREE" -c user.name=riscv-callops -c user.email=riscv-callops@localhost \
+				commit -q -a -m "riscv: no call ops (size baseline for make bench)"
+		fi
 		echo "$SERIES_KEY" >"$TREE/.callops-series"
 	fi
 fi
@@ -99,7 +122,7 @@ KEY=$(hash_of "$TOOLCHAIN_KEY" "$TOOLCHAIN" "$PKGVER" "$SERIES_KEY" "${FRAGMENTS
 	"$KCFLAGS_ALL" "recipe $RECIPE")
 OUT=$CACHE/kernel-$VARIANT-$KEY
 BUILD=$CACHE/work/build-$VARIANT
-if [ -f "$OUT/Image" ] && [ "$(cat "$BUILD/.callops-key" 2>/dev/null)" = "$KEY" ]; then
+if [ -f "$OUT/vmlinux" ] && [ "$(cat "$BUILD/.callops-key" 2>/dev/null)" = "$KEY" ]; then
 	echo "$OUT"
 	exit 0
 fi
@@ -126,8 +149,11 @@ stage "kernel $VARIANT: configure (tinyconfig + ${FRAGMENTS[*]##*/})"
 	kmake olddefconfig
 } >"$log" 2>&1 || die "kernel $VARIANT: configuration failed, see $log"
 
-# Every option the fragments ask for must have survived olddefconfig.
+# Every option the fragments ask for (a later fragment overrides an
+# earlier one) must have survived olddefconfig.
 missing=$(cat "${FRAGMENTS[@]}" | grep -E '^(CONFIG_[A-Z0-9_]+=|# CONFIG_[A-Z0-9_]+ is not set)' |
+	awk '{ opt = ($1 == "#") ? $2 : substr($0, 1, index($0, "=") - 1); want[opt] = $0 }
+	     END { for (opt in want) print want[opt] }' |
 	while read -r line; do
 		case $line in
 		"# "*) opt=${line#\# }; opt=${opt%% *}
@@ -140,16 +166,19 @@ missing=$(cat "${FRAGMENTS[@]}" | grep -E '^(CONFIG_[A-Z0-9_]+=|# CONFIG_[A-Z0-9
 grep -q 'Rust is available' < <(kmake rustavailable 2>&1) ||
 	die "kernel $VARIANT: toolchain cannot build Rust ($(kmake rustavailable 2>&1 | tail -n1))"
 
-stage "kernel $VARIANT: make -j$(nproc) Image modules (about 9 minutes from scratch)"
-if ! kmake -j"$(nproc)" Image modules >>"$log" 2>&1; then
+stage "kernel $VARIANT: make -j$(nproc) ${TARGETS[*]} (about 9 minutes from scratch)"
+if ! kmake -j"$(nproc)" "${TARGETS[@]}" >>"$log" 2>&1; then
 	die "kernel $VARIANT: build failed: $(grep -m1 -E 'error|Error' "$log" || tail -n1 "$log") (log $log)"
 fi
 
 tmp=$(new_tmp "$OUT")
-cp "$BUILD/arch/riscv/boot/Image" "$BUILD/vmlinux" "$BUILD/System.map" "$tmp/"
+cp "$BUILD/vmlinux" "$BUILD/System.map" "$tmp/"
 cp "$BUILD/.config" "$tmp/config"
-kmake INSTALL_MOD_PATH="$tmp/modules" INSTALL_MOD_STRIP=1 modules_install >>"$log" 2>&1 ||
-	die "kernel $VARIANT: modules_install failed, see $log"
+if [ "$VARIANT" != nocallops ]; then
+	cp "$BUILD/arch/riscv/boot/Image" "$tmp/"
+	kmake INSTALL_MOD_PATH="$tmp/modules" INSTALL_MOD_STRIP=1 modules_install >>"$log" 2>&1 ||
+		die "kernel $VARIANT: modules_install failed, see $log"
+fi
 echo "$TREE" >"$tmp/source"
 echo "$BUILD" >"$tmp/build"
 publish "$tmp" "$OUT"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# pipeline.sh run|check|check-full: the README's commands.
+# pipeline.sh run|check|check-full|check-debug: the README's commands.
 #
 #   run         build what is missing, boot the kernel, load the module and
 #               print a two-instance trace-cmd session's report
@@ -9,8 +9,11 @@
 #               then a second boot without Ziccif and with ftrace=function
 #               runs $SECOND_BOOT_SUITES
 #   check-full  the same with the whole ftracetest
+#   check-debug check on the debug kernel (lockdep, DEBUG_ATOMIC_SLEEP,
+#               DEBUG_LIST, KASAN, full PREEMPT) with 4 vCPUs
 #
-# Settings (environment or make variables): KERNEL=callops|vanilla,
+# Settings (environment or make variables): KERNEL=callops|vanilla (not for
+# check-debug),
 # SUITES=comma list, SMP, MEM, TIMEOUT (see qemu.sh), TOOLCHAIN=chroot|host,
 # RISCV_CALLOPS_CACHE.  Ends with "N passed, N failed, N skipped".
 source "$(dirname "$0")/lib.sh"
@@ -31,12 +34,18 @@ SUITES_GIVEN=${SUITES:-}
 case $CMD in
 run) SUITES=${SUITES:-demo} ;;
 check | check-full) SUITES=${SUITES:-$ALL_SUITES} ;;
-*) die "unknown command '$CMD' (run, check or check-full)" ;;
+check-debug) SUITES=${SUITES:-$ALL_SUITES} ;;
+*) die "unknown command '$CMD' (run, check, check-full or check-debug)" ;;
 esac
 case $KERNEL in
 vanilla | callops) ;;
 *) die "unknown KERNEL=$KERNEL (callops or vanilla)" ;;
 esac
+if [ "$CMD" = check-debug ]; then
+	[ "$KERNEL" = callops ] || die "check-debug runs the debug variant of callops; KERNEL=$KERNEL makes no sense"
+	KERNEL=debug
+	export SMP=${SMP:-4}
+fi
 for s in ${SUITES//,/ }; do
 	[ "$s" = demo ] || [[ ",$KNOWN_SUITES," == *",$s,"* ]] ||
 		die "unknown suite '$s' (known: $KNOWN_SUITES)"
