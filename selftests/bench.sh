@@ -74,15 +74,10 @@ fi
 # function tracer alone (each call site: its single ops), then a second
 # instance on the same call sites (each: the list ops), and back.
 N=1000
-STATE=/sys/kernel/debug/riscv_callops/state
-counter()
-{
-	if [ -r "$STATE" ]; then sed -n "s/^$1: //p" "$STATE"; else echo 0; fi
-}
 # bench_counter KEY VALUE: only where the kernel has the counters.
 bench_counter()
 {
-	[ -r "$STATE" ] && bench "$1" "$2"
+	[ -r "$CALLOPS_STATE" ] && bench "$1" "$2"
 }
 timed()
 {
@@ -95,20 +90,20 @@ cat /tmp/sites >"$T/set_ftrace_filter"
 cat /tmp/sites >"$T/instances/bench_b/set_ftrace_filter"
 n=$(wc -l <"$T/set_ftrace_filter")
 bench switch_sites "$n"
-text0=$(counter site_text_writes)
+text0=$(callops_counter site_text_writes)
 bench enable_sites_insns "$(timed "$T/current_tracer" function)"
-text1=$(counter site_text_writes)
+text1=$(callops_counter site_text_writes)
 bench_counter enable_sites_text_words "$((text1 - text0))"
-store0=$(counter slot_stores)
+store0=$(callops_counter slot_stores)
 v=$(timed "$T/instances/bench_b/current_tracer" function)
 bench switch_to_list_insns "$v"
-bench_counter switch_to_list_text_words "$(($(counter site_text_writes) - text1))"
-bench_counter switch_to_list_slot_stores "$(($(counter slot_stores) - store0))"
+bench_counter switch_to_list_text_words "$(($(callops_counter site_text_writes) - text1))"
+bench_counter switch_to_list_slot_stores "$(($(callops_counter slot_stores) - store0))"
 ktap_result "switch $n call sites to the list ops" [ -n "$v" ]
-text2=$(counter site_text_writes)
+text2=$(callops_counter site_text_writes)
 v=$(timed "$T/instances/bench_b/current_tracer" nop)
 bench switch_back_insns "$v"
-bench_counter switch_back_text_words "$(($(counter site_text_writes) - text2))"
+bench_counter switch_back_text_words "$(($(callops_counter site_text_writes) - text2))"
 ktap_result "switch $n call sites back to one ops" [ -n "$v" ]
 echo nop >"$T/current_tracer"
 echo >"$T/set_ftrace_filter"

@@ -8,14 +8,6 @@ OBJ=/callops/progs/sync_hits.bpf.o
 PIN=/sys/fs/bpf/sync_hits
 CALLS=1000
 
-# counter NAME: value of a global of the loaded object's .bss map (libbpf
-# names it after the object, cut to 8 characters: sync_hit.bss).
-counter()
-{
-	bpftool map dump name sync_hit.bss 2>/dev/null |
-		sed -n "s/.*\"$1\": \([0-9]*\).*/\1/p"
-}
-
 ktap_plan 5
 if ! grep -q '^ksys_sync$' /sys/kernel/tracing/available_filter_functions; then
 	ktap_fail "ksys_sync is traceable"
@@ -30,8 +22,8 @@ fi
 ktap_pass "load and attach fentry/fexit on ksys_sync"
 grep ksys_sync /sys/kernel/tracing/enabled_functions | sed 's/^/# enabled: /'
 /callops/bin/syscall_loop sync "$CALLS" | sed 's/^/# /'
-entry=$(counter fentry_hits)
-exit=$(counter fexit_hits)
+entry=$(sync_hits fentry_hits)
+exit=$(sync_hits fexit_hits)
 ktap_info "fentry_hits=$entry fexit_hits=$exit after $CALLS sync() calls"
 if [ -z "$entry" ] || [ -z "$exit" ]; then
 	bpftool map list 2>&1 | sed 's/^/# map: /'

@@ -5,7 +5,7 @@
 # CALLOPS_ZICCIF (kernel command line) says which device tree QEMU gave.
 . /callops/selftests/ktap.sh
 
-STATE=/sys/kernel/debug/riscv_callops/state
+STATE=$CALLOPS_STATE
 
 ktap_plan 4
 if [ ! -r "$STATE" ]; then

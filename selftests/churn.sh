@@ -12,12 +12,6 @@ T=/sys/kernel/tracing
 KO=/callops/callops.ko
 CYCLES=${CHURN_CYCLES:-100}
 
-counter()
-{
-	bpftool map dump name sync_hit.bss 2>/dev/null |
-		sed -n "s/.*\"$1\": \([0-9]*\).*/\1/p"
-}
-
 worker()
 {
 	while [ ! -e /tmp/churn.stop ]; do
@@ -75,8 +69,8 @@ ktap_expect "$CYCLES insmod/rmmod cycles under load" "$failed failed insmod/rmmo
 
 calls=$(cat /tmp/churn.calls.* | awk '{ n += $1 } END { print n + 0 }')
 ktap_result "the workers made sync() calls" [ "$calls" -gt 0 ]
-ktap_expect "fentry count = sync() calls" "$(counter fentry_hits)" "$calls"
-ktap_expect "fexit count = sync() calls" "$(counter fexit_hits)" "$calls"
+ktap_expect "fentry count = sync() calls" "$(sync_hits fentry_hits)" "$calls"
+ktap_expect "fexit count = sync() calls" "$(sync_hits fexit_hits)" "$calls"
 # Every ksys_sync() call shows once, as "ksys_sync();" or, when another
 # call on the same CPU came between its entry and exit, "ksys_sync() {":
 # exact unless the buffer overran, which the per-CPU stats would show.

@@ -8,6 +8,9 @@
 #   ktap_expect NAME GOT WANT  report whether GOT = WANT, both shown
 #   ktap_finish            exit 0 (pass), 1 (a failure) or 4 (all skipped)
 #   traced_calls FUNC N    FUNC entries in the top trace buffer after N sync()s
+#   sync_hits NAME         a counter of the loaded progs/sync_hits.bpf.o
+#   module_step insmod|rmmod   load/unload the callops module between suites
+#   callops_counter NAME   a call-site cost counter of the series (0 without it)
 # Exit codes follow kselftest: PASS 0, FAIL 1, SKIP 4.
 
 KTAP_N=0
@@ -75,6 +78,40 @@ traced_calls()
 	echo >/sys/kernel/tracing/trace
 	/callops/bin/syscall_loop sync "$2" >/dev/null
 	grep -c " $1 <-" /sys/kernel/tracing/trace
+}
+
+# libbpf names the object's .bss map after it, cut to 8 characters.
+sync_hits()
+{
+	bpftool map dump name sync_hit.bss 2>/dev/null |
+		sed -n "s/.*\"$1\": \([0-9]*\).*/\1/p"
+}
+
+CALLOPS_STATE=/sys/kernel/debug/riscv_callops/state
+
+callops_counter()
+{
+	if [ -r "$CALLOPS_STATE" ]; then
+		sed -n "s/^$1: //p" "$CALLOPS_STATE"
+	else
+		echo 0
+	fi
+}
+
+module_step()
+{
+	ktap_plan 2
+	if [ ! -e /callops/callops.ko ]; then
+		ktap_skip_all 2 "$1 callops" "kernel has no call ops provider interface (vanilla)"
+	fi
+	if [ "$1" = insmod ]; then
+		ktap_result "insmod callops.ko" insmod /callops/callops.ko
+		ktap_result "provider registered" grep -qx 'provider: callops' "$CALLOPS_STATE"
+	else
+		ktap_result "rmmod callops" rmmod callops
+		ktap_result "provider gone" grep -qx 'provider: none (list ops)' "$CALLOPS_STATE"
+	fi
+	ktap_finish
 }
 
 ktap_finish()

@@ -7,15 +7,10 @@
 # tracing counts stay exact with the slots and after the module is gone.
 . /callops/selftests/ktap.sh
 
-STATE=/sys/kernel/debug/riscv_callops/state
+STATE=$CALLOPS_STATE
 DUMP=/sys/kernel/debug/callops/dump
 T=/sys/kernel/tracing
 FN=ksys_sync
-
-counter()
-{
-	sed -n "s/^$1: //p" "$STATE"
-}
 
 # slot_func FUNC: the ops callback the slot of FUNC names, from the dump.
 slot_func()
@@ -36,20 +31,20 @@ ktap_expect "disabled call site slot: nop ops" "$(slot_func "$FN")" ftrace_ops_n
 
 # One ops: the call site's own slot names it.
 echo "$FN" >"$T/set_ftrace_filter"
-text0=$(counter site_text_writes)
+text0=$(callops_counter site_text_writes)
 echo function >"$T/current_tracer"
-ktap_expect "enable 1 call site: 1 text word" "$(($(counter site_text_writes) - text0))" 1
+ktap_expect "enable 1 call site: 1 text word" "$(($(callops_counter site_text_writes) - text0))" 1
 ktap_expect "single ops in the slot" "$(slot_func "$FN")" function_trace_call
 ktap_expect "exact count through the slot" "$(traced_calls "$FN" 25)" 25
 
 # A second instance on the same function: list ops, by a slot store only.
 mkdir "$T/instances/callops_b"
 echo "$FN" >"$T/instances/callops_b/set_ftrace_filter"
-text0=$(counter site_text_writes)
-slot0=$(counter slot_stores)
+text0=$(callops_counter site_text_writes)
+slot0=$(callops_counter slot_stores)
 echo function >"$T/instances/callops_b/current_tracer"
-ktap_expect "ops change: no text written" "$(($(counter site_text_writes) - text0))" 0
-ktap_result "ops change: slot stored" [ "$(counter slot_stores)" -gt "$slot0" ]
+ktap_expect "ops change: no text written" "$(($(callops_counter site_text_writes) - text0))" 0
+ktap_result "ops change: slot stored" [ "$(callops_counter slot_stores)" -gt "$slot0" ]
 ktap_expect "two ops: list ops in the slot" "$(slot_func "$FN")" arch_ftrace_ops_list_func
 echo nop >"$T/instances/callops_b/current_tracer"
 rmdir "$T/instances/callops_b"
@@ -59,11 +54,11 @@ echo nop >"$T/current_tracer"
 # Enabling and disabling N call sites writes N words.
 echo 'vfs_*' >"$T/set_ftrace_filter"
 n=$(wc -l <"$T/set_ftrace_filter")
-text0=$(counter site_text_writes)
+text0=$(callops_counter site_text_writes)
 echo function >"$T/current_tracer"
-text1=$(counter site_text_writes)
+text1=$(callops_counter site_text_writes)
 echo nop >"$T/current_tracer"
-text2=$(counter site_text_writes)
+text2=$(callops_counter site_text_writes)
 echo >"$T/set_ftrace_filter"
 ktap_expect "enable and disable $n call sites: 2 x $n text words" \
 	"$((text1 - text0)) $((text2 - text1))" "$n $n"
