@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # `make bench`: vanilla 7.2 (upstream call ops) against callops, without and
 # with the module, in one run, each booted under qemu -icount shift=0 with
-# one vCPU (1 guest ns = 1 instruction).  Writes Documentation/benchmarks.md.
+# one vCPU (1 guest ns = 1 instruction).  Also: text sizes against a build
+# without call ops (kernel.sh nocallops), and ftrace_init()'s instructions
+# at boot (scripts/boot_init.py).  Writes Documentation/benchmarks.md.
 source "$(dirname "$0")/lib.sh"
 
 need_root
@@ -12,6 +14,7 @@ mkdir -p "$LOGDIR"
 "$TOP/scripts/toolchain.sh"
 KV=$("$TOP/scripts/kernel.sh" vanilla)
 KC=$("$TOP/scripts/kernel.sh" callops)
+KN=$("$TOP/scripts/kernel.sh" nocallops)
 IV=$("$TOP/scripts/guest.sh" vanilla "$KV")
 IC=$("$TOP/scripts/guest.sh" callops "$KC")
 
@@ -28,12 +31,24 @@ run callops "$KC" "$IC" 0
 run callops+module "$KC" "$IC" 1
 
 stage "sizes"
+size_of()
+{
+	in_root llvm-size -A "$1/vmlinux" | awk -v s="$2" '$1 == s { print $2 }'
+}
+text_nocallops=$(size_of "$KN" .text)
 for k in "vanilla=$KV" "callops=$KC"; do
-	in_root llvm-size -A "${k#*=}/vmlinux" | awk -v k="${k%%=*}" \
-		'$1 == ".text" || $1 == ".init.text" { print "# bench: size" $1 " " $2 }' \
-		>"$LOGDIR/${k%%=*}.sizes"
-	echo "# bench: size.Image $(stat -c %s "${k#*=}/Image")" >>"$LOGDIR/${k%%=*}.sizes"
-	cat "$LOGDIR/${k%%=*}.sizes" >>"$LOGDIR/${k%%=*}.log"
+	{
+		echo "# bench: size.text $(size_of "${k#*=}" .text)"
+		echo "# bench: size.init.text $(size_of "${k#*=}" .init.text)"
+		echo "# bench: size.text_nocallops $text_nocallops"
+		echo "# bench: size.Image $(stat -c %s "${k#*=}/Image")"
+	} >>"$LOGDIR/${k%%=*}.log"
+done
+
+stage "ftrace_init() at boot (gdbstub breakpoints, -icount shift=0)"
+for k in "vanilla=$KV" "callops=$KC"; do
+	in_root python3 "$TOP/scripts/boot_init.py" "${k#*=}" >>"$LOGDIR/${k%%=*}.log" ||
+		die "boot_init.py failed on ${k%%=*}"
 done
 
 stage "table"

@@ -43,6 +43,13 @@ sync_cost()
 ktap_plan 22
 if [ "${CALLOPS_BENCH_MODULE:-0}" = 1 ]; then
 	ktap_result "insmod callops.ko" insmod /callops/callops.ko
+	# Slots are one unsigned long each; the module keeps each slot's call
+	# site (one usize) beside it.
+	capacity=$(sed -n 's/^capacity: //p' /sys/kernel/debug/callops/state)
+	bench table.capacity "$capacity"
+	bench table.used "$(sed -n 's/^used: //p' /sys/kernel/debug/callops/state)"
+	bench table.slot_bytes "$((capacity * 8))"
+	bench table.bookkeeping_bytes "$((capacity * 8))"
 else
 	ktap_pass "no module requested"
 fi
