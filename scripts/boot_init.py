@@ -15,6 +15,7 @@ timestamp or in-guest counter can see it.  Prints the usual
 processes) and instructions.
 """
 
+import ctypes
 import os
 import re
 import socket
@@ -23,6 +24,7 @@ import sys
 import tempfile
 import time
 
+PR_SET_PDEATHSIG = 1
 MINSTRET = 0xB02             # CSR number
 
 
@@ -127,7 +129,9 @@ def main(kout):
              "-kernel", os.path.join(kout, "Image"), "-append", "console=ttyS0 quiet",
              "-gdb", f"unix:{sock},server=on,wait=off", "-S"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL)
+            stderr=subprocess.DEVNULL,
+            # Killed with this script, however it ends.
+            preexec_fn=lambda: ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, 9))
         try:
             gdb = Gdb(sock)
             gdb.run_to(syms["ftrace_init"])
