@@ -29,6 +29,10 @@ ALL_SUITES="callops,slots,table,module,hits,insmod,samples,tracecmd,bpf,ftracete
 # without the module, then trace-cmd with it.
 SECOND_BOOT_SUITES="boottrace,callops,samples,tracecmd,bpf,ftracetest,insmod,tracecmd,rmmod"
 SECOND_BOOT_APPEND="ftrace=function ftrace_filter=ksys_sync"
+# check's third boot: 4 vCPUs for the load tests (100 insmod/rmmod cycles
+# of the module under tracers, BPF and sync() workers).
+THIRD_BOOT_SUITES="churn"
+THIRD_BOOT_SMP=4
 
 SUITES_GIVEN=${SUITES:-}
 case $CMD in
@@ -79,6 +83,9 @@ if [ "$CMD" != run ] && [ -z "${SUITES_GIVEN:-}" ]; then
 	ZICCIF=0 APPEND="${APPEND:-} $SECOND_BOOT_APPEND" "$TOP/scripts/qemu.sh" "$KOUT" \
 		"$INITRD" "$LOGDIR/guest-no-ziccif.log" "$SECOND_BOOT_SUITES"
 	results+=("$LOGDIR/guest-no-ziccif.log")
+	SMP=$THIRD_BOOT_SMP "$TOP/scripts/qemu.sh" "$KOUT" "$INITRD" \
+		"$LOGDIR/guest-smp$THIRD_BOOT_SMP.log" "$THIRD_BOOT_SUITES"
+	results+=("$LOGDIR/guest-smp$THIRD_BOOT_SMP.log")
 fi
 
 stage "results"
