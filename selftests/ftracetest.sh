@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # The kernel's own ftracetest (tools/testing/selftests/ftrace of the booted
 # tree), one .tc file per ftracetest run so that each test gets its own
-# timeout.  CALLOPS_FTRACETEST=full runs every test; otherwise the list in
-# ftracetest.subset (see Documentation/testing.md for how it was chosen).
+# timeout.  CALLOPS_FTRACETEST=full runs every test, a comma-separated list
+# of .tc paths runs those; by default the list in ftracetest.subset (see
+# Documentation/testing.md for how it was chosen).  A failing test's log
+# tail is shown.
 # ftracetest's own KTAP verdict is kept: PASS and XFAIL are ok, UNSUPPORTED
 # and UNTESTED are skips, FAIL and UNRESOLVED are failures.
 . /callops/selftests/ktap.sh
@@ -12,11 +14,22 @@ FTRACE=/callops/ftrace
 TEST_TIMEOUT=${CALLOPS_FTRACETEST_TIMEOUT:-180}
 
 cd "$FTRACE" || exit 1
-if [ "${CALLOPS_FTRACETEST:-subset}" = full ]; then
-	tests=$(find test.d -name '*.tc' | sort)
-else
-	tests=$(grep -v -e '^#' -e '^$' /callops/selftests/ftracetest.subset)
-fi
+case ${CALLOPS_FTRACETEST:-subset} in
+full) tests=$(find test.d -name '*.tc' | sort) ;;
+subset) tests=$(grep -v -e '^#' -e '^$' /callops/selftests/ftracetest.subset) ;;
+*) tests=$(echo "$CALLOPS_FTRACETEST" | tr ',' ' ') ;;
+esac
+for tc in $tests; do
+	[ -f "$tc" ] || { ktap_plan 1; ktap_fail "$tc: no such test"; ktap_finish; }
+done
+# show_log: the end of the last failed test's log (ftracetest -l keeps
+# the log of each test that did not pass)
+show_log()
+{
+	log=$(ls -t /tmp/ftracetest/*-log.* 2>/dev/null | head -n 1)
+	[ -n "$log" ] && tail -n 15 "$log" | sed 's/^/# log: /'
+}
+
 set -- $tests
 ktap_plan $#
 pass=0 fail=0 unsupported=0 unresolved=0 xfail=0 timedout=0
@@ -40,10 +53,12 @@ for tc in $tests; do
 		ktap_pass "$desc # XFAIL" ;;
 	*"not ok 1"*"UNRESOLVED"*)
 		unresolved=$((unresolved + 1))
-		ktap_fail "$desc # UNRESOLVED" ;;
+		ktap_fail "$desc # UNRESOLVED"
+		show_log ;;
 	*"not ok 1"*)
 		fail=$((fail + 1))
-		ktap_fail "$desc" ;;
+		ktap_fail "$desc"
+		show_log ;;
 	*"ok 1"*)
 		pass=$((pass + 1))
 		ktap_pass "$desc" ;;
