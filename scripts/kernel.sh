@@ -55,13 +55,40 @@ else
 fi
 SRC=$CACHE/linux-$PKGVER
 
-# One kernel.sh at a time per cache: concurrent runs (two clones, a bench
-# next to a check) share the source repo, the worktree and the O= dirs.
+if [ "$VARIANT" = vanilla ]; then
+	TREE=$SRC
+	SERIES_KEY=none
+else
+	TREE=$CACHE/work/src-$TREE_NAME
+	SERIES_KEY=$(hash_of $(series_patches) "$SERIES_DIR/series")
+	[ "$TREE_NAME" = nocallops ] && SERIES_KEY="$SERIES_KEY $NOCALLOPS_TWEAK"
+fi
+# Bump RECIPE when the way a kernel is configured or built changes.
+RECIPE=1
+KEY=$(hash_of "$TOOLCHAIN_KEY" "$TOOLCHAIN" "$PKGVER" "$SERIES_KEY" "${FRAGMENTS[@]}" \
+	"$KCFLAGS_ALL" "recipe $RECIPE")
+OUT=$CACHE/kernel-$VARIANT-$KEY
+BUILD=$CACHE/work/build-$VARIANT
+cached()
+{
+	[ -f "$OUT/vmlinux" ] && [ "$(cat "$BUILD/.callops-key" 2>/dev/null)" = "$KEY" ]
+}
+if cached; then
+	echo "$OUT"
+	exit 0
+fi
+
+# One build at a time per cache: concurrent runs (two clones, a bench next
+# to a check) share the source repo, the worktrees and the O= dirs.
 mkdir -p "$CACHE"
 exec 9>"$CACHE/kernel.lock"
 if ! flock -n 9; then
-	stage "kernel $VARIANT: waiting for another run's kernel.sh ($CACHE/kernel.lock)"
+	stage "kernel $VARIANT: waiting for another run's kernel build ($CACHE/kernel.lock)"
 	flock 9
+	if cached; then
+		echo "$OUT"
+		exit 0
+	fi
 fi
 
 # ---- pristine source repository -------------------------------------------
@@ -80,13 +107,7 @@ if [ ! -d "$SRC/.git" ]; then
 fi
 
 # ---- source tree for this variant ---------------------------------------
-if [ "$VARIANT" = vanilla ]; then
-	TREE=$SRC
-	SERIES_KEY=none
-else
-	TREE=$CACHE/work/src-$TREE_NAME
-	SERIES_KEY=$(hash_of $(series_patches) "$SERIES_DIR/series")
-	[ "$TREE_NAME" = nocallops ] && SERIES_KEY="$SERIES_KEY $NOCALLOPS_TWEAK"
+if [ "$VARIANT" != vanilla ]; then
 	if [ "$(cat "$TREE/.callops-series" 2>/dev/null)" != "$SERIES_KEY" ]; then
 		stage "source ($TREE_NAME): applying $(series_patches | wc -l) patch(es) of arch-riscv-patch/ with git am"
 		if [ ! -e "$TREE/.git" ]; then
@@ -114,17 +135,6 @@ else
 		fi
 		echo "$SERIES_KEY" >"$TREE/.callops-series"
 	fi
-fi
-
-# Bump RECIPE when the way a kernel is configured or built changes.
-RECIPE=1
-KEY=$(hash_of "$TOOLCHAIN_KEY" "$TOOLCHAIN" "$PKGVER" "$SERIES_KEY" "${FRAGMENTS[@]}" \
-	"$KCFLAGS_ALL" "recipe $RECIPE")
-OUT=$CACHE/kernel-$VARIANT-$KEY
-BUILD=$CACHE/work/build-$VARIANT
-if [ -f "$OUT/vmlinux" ] && [ "$(cat "$BUILD/.callops-key" 2>/dev/null)" = "$KEY" ]; then
-	echo "$OUT"
-	exit 0
 fi
 
 kmake()
