@@ -55,5 +55,7 @@ stage "table"
 versions="$(in_root clang --version | head -n1); $(in_root qemu-system-riscv64 --version | head -n1)"
 in_root python3 "$TOP/scripts/bench_table.py" "$versions" "${results[@]}" \
 	>"$TOP/Documentation/benchmarks.md"
+in_root python3 "$TOP/scripts/bench_plot.py" "$TOP/Documentation/benchmarks-ops.png" \
+	"${results[@]}" || die "bench_plot.py failed"
 in_root python3 "$TOP/scripts/ktap.py" --console "${results[@]#*=}" | tail -n 1
 echo "table: Documentation/benchmarks.md (logs $LOGDIR)"

@@ -105,7 +105,8 @@ def main(argv):
            "in-text literal). `-` means not measured on that kernel (sizes are per",
            "kernel build, so the module run has none; ops counters exist only with",
            "the series). The callops rows without the module use the list ops at",
-           "every call site; with the module each call site has its own slot.", ""]
+           "every call site; with the module each call site has its own slot.", "",
+           "![instructions per call against the number of ops](benchmarks-ops.png)", ""]
     for title, rows in ROWS:
         out.append(f"## {title}")
         out.append("")

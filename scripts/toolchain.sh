@@ -40,7 +40,14 @@ if ! mmdebstrap --aptopt='Acquire::Check-Valid-Until "false"' --variant=apt \
 	die "mmdebstrap failed; last lines of $log: $(tail -n 3 "$log" | tr '\n' ' ')"
 fi
 publish "$tmp" "$ROOT"
-for old in "$CACHE"/toolchain-*; do
-	[ "$old" = "$ROOT" ] || [[ $old == *.tmp.* ]] || safe_rm "$old"
+# Older roots go, unless a run (another clone) used one lately.
+for old in "$CACHE"/toolchain-*/; do
+	old=${old%/}
+	[ "$old" = "$ROOT" ] || [[ $old == *.tmp.* ]] && continue
+	if [ -n "$(find "$old/.last-used" -mmin -120 2>/dev/null)" ]; then
+		stage "toolchain: keeping $old, used in the last two hours"
+		continue
+	fi
+	safe_rm "$old"
 done
 stage "toolchain ready: $(chroot "$ROOT" clang --version | head -n1), $(chroot "$ROOT" rustc --version)"
