@@ -52,6 +52,12 @@ install -m 755 "$TOP/scripts/guest/init" "$staging/init"
 mkdir -p "$staging/callops/selftests" "$staging/callops/bin" "$staging/callops/progs" \
 	"$staging/dev" "$staging/lib/modules"
 [ -e "$staging/dev/console" ] || mknod "$staging/dev/console" c 5 1
+# An extracted userland has no /etc/passwd or /etc/group (base-passwd's
+# scripts never ran); ftracetest's ownership tests need a second user and
+# group to switch to.
+printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' 'daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin' \
+	'nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin' >"$staging/etc/passwd"
+printf '%s\n' 'root:x:0:' 'daemon:x:1:' 'nogroup:x:65534:' >"$staging/etc/group"
 # /init and the suites are busybox sh scripts; Debian's /bin/sh is dash's.
 ln -sf busybox "$staging/usr/bin/sh"
 cp "$TOP"/selftests/*.sh "$TOP"/selftests/ftracetest.subset "$TOP/scripts/guest/demo.sh" \

@@ -22,11 +22,11 @@ esac
 for tc in $tests; do
 	[ -f "$tc" ] || { ktap_plan 1; ktap_fail "$tc: no such test"; ktap_finish; }
 done
-# show_log: the end of the last failed test's log (ftracetest -l keeps
-# the log of each test that did not pass)
+# show_log: the end of the test's log (ftracetest -l keeps the log of a
+# test that did not pass)
 show_log()
 {
-	log=$(ls -t /tmp/ftracetest/*-log.* 2>/dev/null | head -n 1)
+	log=$(ls /tmp/ftracetest/*-log.* 2>/dev/null | head -n 1)
 	[ -n "$log" ] && tail -n 15 "$log" | sed 's/^/# log: /'
 }
 
@@ -35,6 +35,7 @@ ktap_plan $#
 pass=0 fail=0 unsupported=0 unresolved=0 xfail=0 timedout=0
 for tc in $tests; do
 	start=$(cut -d' ' -f1 /proc/uptime)
+	rm -rf /tmp/ftracetest
 	timeout -s KILL "$TEST_TIMEOUT" bash ./ftracetest -K -l /tmp/ftracetest "$tc" \
 		>/tmp/ft.out 2>&1
 	rc=$?
