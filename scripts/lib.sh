@@ -104,10 +104,10 @@ linux-source-7.2 xz-utils git ccache rustfmt rust-clippy bpftool libbpf-dev
 device-tree-compiler"
 # pahole 1.32 drops most riscv functions from BTF; 1.30 keeps them (FACTS.md).
 TOOLCHAIN_PAHOLE="pahole=1.30-1"
-# Tools for checks and reports only (checkpatch's SPDX check needs ply,
-# make bench's plot matplotlib): not part of
-# what kernels are keyed by.
-TOOLCHAIN_CHECK_PACKAGES="python3-ply python3-matplotlib"
+# Tools for checks and reports only (checkpatch's spdxcheck.py needs ply and
+# GitPython, make bench's plot matplotlib): not part of what kernels are
+# keyed by.
+TOOLCHAIN_CHECK_PACKAGES="python3-ply python3-git python3-matplotlib"
 # Kernel builds are keyed by the build toolchain alone.
 TOOLCHAIN_KEY=$(hash_of "$TOOLCHAIN_PACKAGES" "$TOOLCHAIN_PAHOLE" "$SUITE" "v1")
 ROOT=$CACHE/toolchain-$(hash_of "$TOOLCHAIN_KEY" "$TOOLCHAIN_CHECK_PACKAGES")
