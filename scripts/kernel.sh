@@ -80,15 +80,10 @@ fi
 
 # One build at a time per cache: concurrent runs (two clones, a bench next
 # to a check) share the source repo, the worktrees and the O= dirs.
-mkdir -p "$CACHE"
-exec 9>"$CACHE/kernel.lock"
-if ! flock -n 9; then
-	stage "kernel $VARIANT: waiting for another run's kernel build ($CACHE/kernel.lock)"
-	flock 9
-	if cached; then
-		echo "$OUT"
-		exit 0
-	fi
+lock_cache kernel
+if cached; then
+	echo "$OUT"
+	exit 0
 fi
 
 # ---- pristine source repository -------------------------------------------

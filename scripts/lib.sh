@@ -83,7 +83,21 @@ publish()
 	mv -T "$tmp" "$dest"
 }
 
-# new_tmp DEST: fresh temporary sibling of a cache entry; stale ones go first.
+# lock_cache NAME: hold $CACHE/NAME.lock (exclusive) until the script
+# exits; concurrent runs that would build the same entry wait here, then
+# look for it again.
+lock_cache()
+{
+	mkdir -p "$CACHE"
+	exec 9>"$CACHE/$1.lock"
+	if ! flock -n 9; then
+		stage "waiting for another run building $1 ($CACHE/$1.lock)"
+		flock 9
+	fi
+}
+
+# new_tmp DEST: fresh temporary sibling of a cache entry; stale ones go
+# first (callers hold the entry's lock_cache, so none is in use).
 new_tmp()
 {
 	local dest=$1 t

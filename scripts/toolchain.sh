@@ -16,6 +16,8 @@ fi
 
 need_root
 [ -x "$ROOT/usr/bin/clang" ] && exit 0
+lock_cache toolchain
+[ -x "$ROOT/usr/bin/clang" ] && exit 0
 
 command -v mmdebstrap >/dev/null || {
 	stage "installing mmdebstrap on the host"

@@ -13,6 +13,11 @@ if [ -x "$USERLAND/bin/busybox" ]; then
 fi
 
 need_root
+lock_cache userland
+if [ -x "$USERLAND/bin/busybox" ]; then
+	echo "$USERLAND"
+	exit 0
+fi
 check_mirror
 stage "guest userland: extracting riscv64 $GUEST_PACKAGES"
 tmp=$(new_tmp "$USERLAND")
