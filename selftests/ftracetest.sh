@@ -22,12 +22,11 @@ esac
 for tc in $tests; do
 	[ -f "$tc" ] || { ktap_plan 1; ktap_fail "$tc: no such test"; ktap_finish; }
 done
-# show_log: the end of the test's log (ftracetest -l keeps the log of a
-# test that did not pass)
+# show_log: the end of the failed test's log (ftracetest -v prints it)
 show_log()
 {
-	log=$(ls /tmp/ftracetest/*-log.* 2>/dev/null | head -n 1)
-	[ -n "$log" ] && tail -n 15 "$log" | sed 's/^/# log: /'
+	grep -v -E '^(not )?ok [0-9]|^1\.\.|^K?TAP version' /tmp/ft.out | tail -n 15 |
+		sed 's/^/# log: /'
 }
 
 set -- $tests
@@ -35,8 +34,7 @@ ktap_plan $#
 pass=0 fail=0 unsupported=0 unresolved=0 xfail=0 timedout=0
 for tc in $tests; do
 	start=$(cut -d' ' -f1 /proc/uptime)
-	rm -rf /tmp/ftracetest
-	timeout -s KILL "$TEST_TIMEOUT" bash ./ftracetest -K -l /tmp/ftracetest "$tc" \
+	timeout -s KILL "$TEST_TIMEOUT" bash ./ftracetest -K -v -l /tmp/ftracetest "$tc" \
 		>/tmp/ft.out 2>&1
 	rc=$?
 	end=$(cut -d' ' -f1 /proc/uptime)
@@ -45,7 +43,8 @@ for tc in $tests; do
 	case $rc:$verdict in
 	137:*)
 		timedout=$((timedout + 1))
-		ktap_fail "$tc: timed out after ${TEST_TIMEOUT}s" ;;
+		ktap_fail "$tc: timed out after ${TEST_TIMEOUT}s"
+		show_log ;;
 	*"# SKIP"*)
 		unsupported=$((unsupported + 1))
 		ktap_skip "$desc" "unsupported" ;;
