@@ -60,6 +60,9 @@ printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' 'daemon:x:1:1:daemon:/usr/sbin:/us
 printf '%s\n' 'root:x:0:' 'daemon:x:1:' 'nogroup:x:65534:' >"$staging/etc/group"
 # /init and the suites are busybox sh scripts; Debian's /bin/sh is dash's.
 ln -sf busybox "$staging/usr/bin/sh"
+# Debian's awk is an alternatives link that extraction does not make;
+# ftracetest needs GNU awk (strtonum), busybox's would answer otherwise.
+ln -sf gawk "$staging/usr/bin/awk"
 cp "$TOP"/selftests/*.sh "$TOP"/selftests/ftracetest.subset "$TOP/scripts/guest/demo.sh" \
 	"$staging/callops/selftests/"
 [ "$has_provider" = 0 ] || cp "$WORK/module/rust/callops.ko" "$staging/callops/"

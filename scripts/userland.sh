@@ -5,7 +5,9 @@
 # nothing runs on the host; the guest's /init sets the rest up.
 source "$(dirname "$0")/lib.sh"
 
-GUEST_PACKAGES="busybox-static bash trace-cmd bpftool kmod"
+# gawk, lscpu (util-linux) and readelf (binutils): ftracetest's
+# trace_marker_raw.tc and add_remove_uprobe.tc.
+GUEST_PACKAGES="busybox-static bash trace-cmd bpftool kmod gawk util-linux binutils"
 USERLAND=$CACHE/userland-$(hash_of "$GUEST_PACKAGES" "$SUITE" v1)
 if [ -x "$USERLAND/bin/busybox" ]; then
 	echo "$USERLAND"

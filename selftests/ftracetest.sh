@@ -7,7 +7,8 @@
 # Documentation/testing.md for how it was chosen).  A failing test's log
 # tail is shown.
 # ftracetest's own KTAP verdict is kept: PASS and XFAIL are ok, UNSUPPORTED
-# and UNTESTED are skips, FAIL and UNRESOLVED are failures.
+# and UNTESTED are skips, FAIL and UNRESOLVED are failures.  A test whose
+# need is checked to be unmet here (unmet_need) is a skip with the reason.
 . /callops/selftests/ktap.sh
 
 FTRACE=/callops/ftrace
@@ -29,10 +30,39 @@ show_log()
 		sed 's/^/# log: /'
 }
 
+# unmet_need TC: why TC cannot pass on this kernel and guest, if it cannot.
+# Each reason is checked here, not assumed; such a test is a skip.
+unmet_need()
+{
+	case $1 in
+	*/kretprobe_maxactive.tc)
+		grep -q ' inet_csk_accept$' /proc/kallsyms ||
+			echo "its probe target inet_csk_accept needs CONFIG_INET" ;;
+	*/kprobe_args_symbol.tc)
+		grep -q ' linux_proc_banner$' /proc/kallsyms ||
+			echo "linux_proc_banner is not in kallsyms (CONFIG_KALLSYMS_ALL)" ;;
+	*/kprobe_eventname.tc)
+		grep -q '\.isra\.' /proc/kallsyms ||
+			echo "no .isra. functions (clang does not make them)" ;;
+	*/func_hotplug.tc)
+		[ -e /sys/devices/system/cpu/cpu1/online ] ||
+			echo "no CPU hotplug (CONFIG_HOTPLUG_CPU)" ;;
+	*/bashisms.tc)
+		command -v checkbashisms >/dev/null ||
+			echo "checkbashisms (devscripts) is not in the guest" ;;
+	esac
+}
+
 set -- $tests
 ktap_plan $#
 pass=0 fail=0 unsupported=0 unresolved=0 xfail=0 timedout=0
 for tc in $tests; do
+	why=$(unmet_need "$tc")
+	if [ -n "$why" ]; then
+		unsupported=$((unsupported + 1))
+		ktap_skip "$tc" "$why"
+		continue
+	fi
 	start=$(cut -d' ' -f1 /proc/uptime)
 	timeout -s KILL "$TEST_TIMEOUT" bash ./ftracetest -K -v -l /tmp/ftracetest "$tc" \
 		>/tmp/ft.out 2>&1
