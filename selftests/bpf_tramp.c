@@ -129,21 +129,28 @@ static int write_file(const char *path, const char *s)
 }
 
 /*
- * Copy the line of a listing that starts with the word @name into @line
- * (empty if there is none).  Both enabled_functions and the callops dump
- * start each line with the function's name and a space.
+ * Copy the record of a listing that starts with the word @name into @line
+ * (empty if there is none), its continuation lines (enabled_functions
+ * puts "\tdirect-->..." on one) joined with spaces.  Both enabled_functions
+ * and the callops dump start each record with the function's name and a
+ * space.
  */
 static void find_line(const char *text, const char *name, char *line, size_t size)
 {
 	size_t nlen = strlen(name);
 	const char *p = text;
+	char *c;
 
 	line[0] = '\0';
 	while (p && *p) {
 		const char *end = strchrnul(p, '\n');
 
 		if (!strncmp(p, name, nlen) && p[nlen] == ' ') {
+			while (end[0] == '\n' && end[1] == '\t')
+				end = strchrnul(end + 1, '\n');
 			snprintf(line, size, "%.*s", (int)(end - p), p);
+			for (c = line; (c = strpbrk(c, "\n\t")); )
+				*c = ' ';
 			return;
 		}
 		p = *end ? end + 1 : NULL;
@@ -227,13 +234,13 @@ static int test_run(struct bpf_program *prog, __u32 *retval)
 	return err;
 }
 
-
 /* Attach one program of a skeleton; its link goes with the skeleton. */
 static bool attach(struct bpf_program *prog, struct bpf_link **link)
 {
 	*link = bpf_program__attach(prog);
 	if (!*link)
-		ksft_print_msg("attach %s: %s\n", bpf_program__name(prog), strerror(errno));
+		ksft_print_msg("%s %s: %s\n", __func__, bpf_program__name(prog),
+			       strerror(errno));
 	return *link;
 }
 
@@ -364,7 +371,7 @@ static bool sync_site_is(int users, bool list)
 		ok &= strstr(line, " func=arch_ftrace_ops_list_func ") &&
 		      strstr(line, " direct=-");
 	else
-		ok &= strstr(line, " ops=- func=- direct=bpf_trampoline_") != NULL;
+		ok &= !!strstr(line, " ops=- func=- direct=bpf_trampoline_");
 	return ok;
 }
 
@@ -602,7 +609,7 @@ static int load_many(struct btf *btf, int *fds, char **names)
 		}
 		fds[loaded++] = fd;
 	}
-	ksft_print_msg("%zu traceable vmlinux functions, %zu in BTF, %d loaded, %d refused by the verifier\n",
+	ksft_print_msg("%zu traceable vmlinux functions, %zu in BTF, %d loaded, %d refused\n",
 		       nfuncs, nbtf, loaded, rejected);
 out:
 	free(btf_funcs);
@@ -701,6 +708,8 @@ int main(int argc, char **argv)
 {
 	size_t i;
 
+	/* Line by line: a crash must not swallow the results so far. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	libbpf_set_print(libbpf_print);
 	testmod_path = argc > 1 ? argv[1] : NULL;
 	ksft_print_header();

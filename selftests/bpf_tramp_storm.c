@@ -77,6 +77,8 @@ int main(int argc, char **argv)
 	__u64 fentry, fexit;
 	int i;
 
+	/* Line by line: a crash must not swallow the results so far. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	libbpf_set_print(libbpf_print);
 	if (argc > 1)
 		cycles = atoi(argv[1]);
