@@ -10,8 +10,8 @@
  *   bpf_tramp_storm [CYCLES]
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,9 +24,10 @@
 #include "tramp.skel.h"
 
 #define SYNCS		1000	/* sync() calls for the final exact count */
+#define PROGRESS	25	/* cycles between progress lines */
 
 static struct tramp *skel;
-static int cycles = 200;
+static int cycles = 100;
 static atomic_int attachers_running;
 static atomic_long calls, errors;
 
@@ -56,6 +57,9 @@ static void *attacher(void *arg)
 		if (bpf_link__destroy(link) && atomic_fetch_add(&errors, 1) < 10)
 			ksft_print_msg("detach %s, cycle %d: %s\n",
 				       bpf_program__name(prog), i, strerror(errno));
+		if ((i + 1) % PROGRESS == 0)
+			ksft_print_msg("%s: %d cycles, %ld sync() calls so far\n",
+				       bpf_program__name(prog), i + 1, atomic_load(&calls));
 	}
 	atomic_fetch_sub(&attachers_running, 1);
 	return NULL;

@@ -79,8 +79,13 @@ ktap_subtest()
 {
 	name=$1
 	shift
-	{ "$@" 2>&1; echo "rc=$?" >/tmp/subtest.rc; } |
-		sed 's/^TAP version 13$/KTAP version 1/; s/^/    /'
+	rm -f /tmp/subtest.rc
+	# Line by line (sed into a pipe would hold its output back until the
+	# end, and a crash or timeout would lose it).
+	{ "$@" 2>&1; echo "rc=$?" >/tmp/subtest.rc; } | while IFS= read -r line; do
+		[ "$line" = "TAP version 13" ] && line="KTAP version 1"
+		printf '    %s\n' "$line"
+	done
 	rc=$(sed -n 's/^rc=//p' /tmp/subtest.rc)
 	case $rc in
 	0) ktap_pass "$name" ;;
