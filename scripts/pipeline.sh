@@ -31,8 +31,9 @@ ALL_SUITES="callops,slots,table,module,hits,insmod,samples,tracecmd,bpf,bpf_tram
 SECOND_BOOT_SUITES="boottrace,callops,samples,tracecmd,bpf,bpf_tramp,ftracetest,insmod,tracecmd,rmmod"
 SECOND_BOOT_APPEND="ftrace=function ftrace_filter=ksys_sync"
 # check's third boot: 4 vCPUs for the load tests (100 insmod/rmmod cycles
-# of the module under tracers, BPF and sync() workers).
-THIRD_BOOT_SUITES="churn"
+# of the module under tracers, BPF and sync() workers; BPF trampolines
+# attached and detached under sync() callers, with the module loaded).
+THIRD_BOOT_SUITES="churn,insmod,bpf_storm,rmmod"
 THIRD_BOOT_SMP=4
 
 SUITES_GIVEN=${SUITES:-}

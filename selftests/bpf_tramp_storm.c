@@ -2,7 +2,7 @@
 /*
  * bpf_tramp_storm: attach and detach fentry and fexit on ksys_sync() from
  * two threads, CYCLES times each, while two other threads keep calling
- * sync().  Meant for several CPUs (make check SUITES=bpf_storm SMP=4).
+ * sync().  Meant for several CPUs: make check runs it with 4 vCPUs.
  * Every attach and detach must succeed, the hits can only be calls that
  * were made, and afterwards one more attach counts exactly; the host
  * checks the console for WARNs and oopses.
@@ -27,7 +27,7 @@
 #define PROGRESS	25	/* cycles between progress lines */
 
 static struct tramp *skel;
-static int cycles = 100;
+static int cycles = 25;
 static atomic_int attachers_running;
 static atomic_long calls, errors;
 
