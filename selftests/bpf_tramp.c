@@ -2,16 +2,16 @@
 /*
  * bpf_tramp: BPF trampolines on the call ops kernel (or any 7.2 kernel).
  *
- *   bpf_tramp [TESTMOD.ko]
+ *   bpf_tramp [-n MANY] [TESTMOD.ko]
  *
  * fentry, fexit and fmod_ret through BPF_PROG_TEST_RUN; fentry/fexit on
  * ksys_sync() reached by sync(); the same trampoline alone (direct call)
  * and next to the function tracer (list ops), checked in enabled_functions
  * and, when the callops module is loaded, in its slot dump; fentry on a
  * function of TESTMOD.ko across an unload and reload of the module; one
- * trampoline on each of MANY_FUNCS kernel functions, attach and detach
- * timed.  Every count is exact.  Output is KTAP; a missing feature is a
- * skip.
+ * trampoline on each of MANY (default and most: MANY_MAX) kernel
+ * functions, attach and detach timed.  Every count is exact.  Output is
+ * KTAP; a missing feature is a skip.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -42,9 +42,10 @@
 #define RUNS		10	/* BPF_PROG_TEST_RUN runs per test */
 #define SYNCS		1000	/* sync() calls per count */
 #define MOD_CALLS	100	/* calls of the test module's function */
-#define MANY_FUNCS	1000	/* functions with a trampoline at once */
+#define MANY_MAX	1000	/* functions with a trampoline at once */
 
 static const char *testmod_path;
+static int many_funcs = MANY_MAX;
 
 /* Report a failed check and leave the test through its cleanup. */
 #define CHECK(cond, fmt, ...) do {					\
@@ -541,7 +542,7 @@ static bool denied(const char *name)
 /*
  * Load one "return 0" fentry program per traceable kernel function (an
  * unambiguous name in available_filter_functions and in the BTF) until
- * MANY_FUNCS are loaded; @fds gets them, @names their targets.
+ * many_funcs are loaded; @fds gets them, @names their targets.
  */
 static int load_many(struct btf *btf, int *fds, char **names)
 {
@@ -583,7 +584,7 @@ static int load_many(struct btf *btf, int *fds, char **names)
 	}
 	qsort(btf_funcs, nbtf, sizeof(*btf_funcs), cmp_func);
 
-	for (i = 0; i < nfuncs && loaded < MANY_FUNCS; i++) {
+	for (i = 0; i < nfuncs && loaded < many_funcs; i++) {
 		LIBBPF_OPTS(bpf_prog_load_opts, opts,
 			    .expected_attach_type = BPF_TRACE_FENTRY);
 		const struct func *target;
@@ -620,15 +621,15 @@ out:
 }
 
 /*
- * MANY_FUNCS trampolines at once: every one attaches, enabled_functions
- * lists exactly MANY_FUNCS direct calls (the module's dump as many direct
+ * many_funcs trampolines at once: every one attaches, enabled_functions
+ * lists exactly that many direct calls (the module's dump as many direct
  * slots), and after the detach none of the functions is enabled.
  */
 static int test_many(void)
 {
-	int fds[MANY_FUNCS], links[MANY_FUNCS], nprogs = 0, nlinks = 0, i;
-	struct rlimit nofile = { 4 * MANY_FUNCS, 4 * MANY_FUNCS };
-	char *names[MANY_FUNCS], *enabled = NULL;
+	int fds[MANY_MAX], links[MANY_MAX], nprogs = 0, nlinks = 0, i;
+	struct rlimit nofile = { 4 * MANY_MAX, 4 * MANY_MAX };
+	char *names[MANY_MAX], *enabled = NULL;
 	struct btf *btf = NULL;
 	int ret = KSFT_FAIL, failed = 0, left;
 	long long t;
@@ -639,7 +640,7 @@ static int test_many(void)
 	t = now_ms();
 	nprogs = load_many(btf, fds, names);
 	ksft_print_msg("load %d: %lld ms\n", nprogs, now_ms() - t);
-	CHECK_EQ(nprogs, MANY_FUNCS);
+	CHECK_EQ(nprogs, many_funcs);
 
 	t = now_ms();
 	for (i = 0; i < nprogs; i++) {
@@ -654,9 +655,9 @@ static int test_many(void)
 	}
 	ksft_print_msg("attach %d: %lld ms\n", nlinks, now_ms() - t);
 	CHECK_EQ(failed, 0);
-	CHECK_EQ(count_in_file(TRACING "/enabled_functions", "direct-->"), MANY_FUNCS);
+	CHECK_EQ(count_in_file(TRACING "/enabled_functions", "direct-->"), many_funcs);
 	if (!access(CALLOPS_DUMP, R_OK))
-		CHECK_EQ(count_in_file(CALLOPS_DUMP, " direct=bpf_trampoline_"), MANY_FUNCS);
+		CHECK_EQ(count_in_file(CALLOPS_DUMP, " direct=bpf_trampoline_"), many_funcs);
 	ret = KSFT_PASS;
 out:
 	t = now_ms();
@@ -707,11 +708,18 @@ static const struct {
 int main(int argc, char **argv)
 {
 	size_t i;
+	int opt;
 
 	/* Line by line: a crash must not swallow the results so far. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	libbpf_set_print(libbpf_print);
-	testmod_path = argc > 1 ? argv[1] : NULL;
+	while ((opt = getopt(argc, argv, "n:")) != -1) {
+		many_funcs = opt == 'n' ? atoi(optarg) : 0;
+		if (many_funcs < 1 || many_funcs > MANY_MAX)
+			ksft_exit_fail_msg("usage: %s [-n 1..%d] [TESTMOD.ko]\n",
+					   argv[0], MANY_MAX);
+	}
+	testmod_path = optind < argc ? argv[optind] : NULL;
 	ksft_print_header();
 	ksft_set_plan(ARRAY_SIZE(tests));
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
