@@ -7,9 +7,9 @@
 #   /init                   scripts/guest/init
 #   /lib/modules/<release>  the kernel's modules (ftrace samples)
 #   /callops/callops.ko     our module, built with M= against the kernel
-#   /callops/selftests/     selftests/*.sh and the make-run demo
-#   /callops/bin/           static riscv64 test programs
-#   /callops/progs/         BPF objects
+#   /callops/selftests/     make -C selftests install: the suites, static
+#                           riscv64 test programs, BPF objects, the test
+#                           module; and the make-run demo
 #   /callops/ftrace/        tools/testing/selftests/ftrace of the same tree
 source "$(dirname "$0")/lib.sh"
 
@@ -33,24 +33,22 @@ else
 	stage "guest $VARIANT: no call ops provider interface, so no module (its suites skip)"
 fi
 
-stage "guest $VARIANT: test programs (BPF objects, static riscv64 binaries)"
-{
-	in_root bpftool btf dump file "$KOUT/vmlinux" format c >"$WORK/vmlinux.h"
-	in_root clang -O2 -g -target bpf -D__TARGET_ARCH_riscv -I"$WORK" \
-		-c "$TOP/selftests/progs/sync_hits.bpf.c" -o "$WORK/sync_hits.bpf.o"
-	for prog in syscall_loop timed_write; do
-		in_root riscv64-linux-gnu-gcc -static -O2 -Wall -Werror \
-			-o "$WORK/$prog" "$TOP/selftests/$prog.c"
-	done
-} 2>"$WORK/progs.log" || die "test program build failed against $VARIANT (log $WORK/progs.log)"
+SYSROOT=$("$TOP/scripts/sysroot.sh")
+stage "guest $VARIANT: selftests (make -C selftests install: BPF skeletons, static riscv64 programs, test module)"
+safe_rm "$WORK/selftests-install"
+mkdir -p "$WORK/selftests"
+in_root make -C "$TOP/selftests" KSRC="$TREE" KDIR="$BUILD" VMLINUX="$KOUT/vmlinux" \
+	SYSROOT="$SYSROOT" OUTPUT="$WORK/selftests" ARCH=riscv \
+	CROSS_COMPILE=riscv64-linux-gnu- install INSTALL_PATH="$WORK/selftests-install" \
+	>"$WORK/selftests.log" 2>&1 ||
+	die "selftests build failed against $VARIANT: $(grep -m1 -E 'error' "$WORK/selftests.log") (log $WORK/selftests.log)"
 
 stage "guest $VARIANT: initramfs"
 INITRD=$WORK/initrd.cpio
 staging=$(new_tmp "$WORK/root")
 cp -a "$USERLAND/." "$staging/"
 install -m 755 "$TOP/scripts/guest/init" "$staging/init"
-mkdir -p "$staging/callops/selftests" "$staging/callops/bin" "$staging/callops/progs" \
-	"$staging/dev" "$staging/lib/modules"
+mkdir -p "$staging/callops/selftests" "$staging/dev" "$staging/lib/modules"
 [ -e "$staging/dev/console" ] || mknod "$staging/dev/console" c 5 1
 # An extracted userland has no /etc/passwd or /etc/group (base-passwd's
 # scripts never ran); ftracetest's ownership tests need a second user and
@@ -63,11 +61,9 @@ ln -sf busybox "$staging/usr/bin/sh"
 # Debian's awk is an alternatives link that extraction does not make;
 # ftracetest needs GNU awk (strtonum), busybox's would answer otherwise.
 ln -sf gawk "$staging/usr/bin/awk"
-cp "$TOP"/selftests/*.sh "$TOP"/selftests/ftracetest.subset "$TOP/scripts/guest/demo.sh" \
-	"$staging/callops/selftests/"
+cp -a "$WORK/selftests-install/." "$staging/callops/selftests/"
+cp "$TOP/scripts/guest/demo.sh" "$staging/callops/selftests/"
 [ "$has_provider" = 0 ] || cp "$WORK/module/rust/callops.ko" "$staging/callops/"
-cp "$WORK/syscall_loop" "$WORK/timed_write" "$staging/callops/bin/"
-cp "$WORK/sync_hits.bpf.o" "$staging/callops/progs/"
 cp -a "$TREE/tools/testing/selftests/ftrace" "$staging/callops/ftrace"
 cp -a "$KOUT/modules/lib/modules/." "$staging/lib/modules/"
 in_root sh -c 'cd "$1" && find . -print0 | LC_ALL=C sort -z |

@@ -20,18 +20,22 @@ source "$(dirname "$0")/lib.sh"
 
 CMD=${1:-}
 KERNEL=${KERNEL:-callops}
-KNOWN_SUITES="boottrace,callops,slots,table,churn,module,hits,samples,insmod,rmmod,tracecmd,bpf,ftracetest"
+KNOWN_SUITES="boottrace,callops,slots,table,churn,module,hits,samples,insmod,rmmod,tracecmd,bpf,bpf_tramp,bpf_storm,ftracetest"
 # check's first boot: without the module, then with it (insmod) for the
-# samples, trace-cmd, BPF and ftracetest, then BPF again after rmmod.
-ALL_SUITES="callops,slots,table,module,hits,insmod,samples,tracecmd,bpf,ftracetest,rmmod,bpf"
+# samples, trace-cmd, BPF, the BPF trampoline kselftest and ftracetest,
+# then BPF again after rmmod.
+ALL_SUITES="callops,slots,table,module,hits,insmod,samples,tracecmd,bpf,bpf_tramp,ftracetest,rmmod,bpf"
 # check's second boot: a device tree without Ziccif (stop_machine patching),
 # boot-time tracing (ftrace=function) before any module, the same suites
 # without the module, then trace-cmd with it.
-SECOND_BOOT_SUITES="boottrace,callops,samples,tracecmd,bpf,ftracetest,insmod,tracecmd,rmmod"
-SECOND_BOOT_APPEND="ftrace=function ftrace_filter=ksys_sync"
+SECOND_BOOT_SUITES="boottrace,callops,samples,tracecmd,bpf,bpf_tramp,ftracetest,insmod,tracecmd,rmmod"
+# 100 trampolines for bpf_tramp here: under stop_machine, detaching 1,000
+# took more than 12 minutes.
+SECOND_BOOT_APPEND="ftrace=function ftrace_filter=ksys_sync BPF_TRAMP_MANY=100"
 # check's third boot: 4 vCPUs for the load tests (100 insmod/rmmod cycles
-# of the module under tracers, BPF and sync() workers).
-THIRD_BOOT_SUITES="churn"
+# of the module under tracers, BPF and sync() workers; BPF trampolines
+# attached and detached under sync() callers, with the module loaded).
+THIRD_BOOT_SUITES="churn,insmod,bpf_storm,rmmod"
 THIRD_BOOT_SMP=4
 
 SUITES_GIVEN=${SUITES:-}

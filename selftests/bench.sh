@@ -8,7 +8,7 @@
 . /callops/selftests/ktap.sh
 
 T=/sys/kernel/tracing
-LOOP=/callops/bin/syscall_loop
+LOOP=/callops/selftests/syscall_loop
 CALLS=10000
 
 bench()
@@ -65,7 +65,7 @@ done
 
 # A direct trampoline: BPF fentry+fexit on ksys_sync, against the bare call.
 sync_cost sync_plain
-if bpftool prog loadall /callops/progs/sync_hits.bpf.o /sys/fs/bpf/bench autoattach; then
+if bpftool prog loadall /callops/selftests/sync_hits.bpf.o /sys/fs/bpf/bench autoattach; then
 	sync_cost sync_bpf_fentry_fexit
 	echo ksys_sync >"$T/set_ftrace_filter"
 	echo function >"$T/current_tracer"
@@ -88,7 +88,7 @@ bench_counter()
 }
 timed()
 {
-	/callops/bin/timed_write "$1" "$2" | sed -n 's/.*: \([0-9]*\) ns/\1/p'
+	/callops/selftests/timed_write "$1" "$2" | sed -n 's/.*: \([0-9]*\) ns/\1/p'
 }
 grep -v -e '\[' -e '__' "$T/available_filter_functions" | head -n "$N" >/tmp/sites
 mkdir "$T/instances/bench_b"

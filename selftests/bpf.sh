@@ -4,7 +4,7 @@
 # calls made, through the kernel's BPF trampoline, and detaches cleanly.
 . /callops/selftests/ktap.sh
 
-OBJ=/callops/progs/sync_hits.bpf.o
+OBJ=/callops/selftests/sync_hits.bpf.o
 PIN=/sys/fs/bpf/sync_hits
 CALLS=1000
 
@@ -21,7 +21,7 @@ if ! bpftool prog loadall "$OBJ" "$PIN" autoattach 2>/tmp/bpftool.err; then
 fi
 ktap_pass "load and attach fentry/fexit on ksys_sync"
 grep ksys_sync /sys/kernel/tracing/enabled_functions | sed 's/^/# enabled: /'
-/callops/bin/syscall_loop sync "$CALLS" | sed 's/^/# /'
+/callops/selftests/syscall_loop sync "$CALLS" | sed 's/^/# /'
 entry=$(sync_hits fentry_hits)
 exit=$(sync_hits fexit_hits)
 ktap_info "fentry_hits=$entry fexit_hits=$exit after $CALLS sync() calls"

@@ -15,7 +15,7 @@ CYCLES=${CHURN_CYCLES:-100}
 worker()
 {
 	while [ ! -e /tmp/churn.stop ]; do
-		/callops/bin/syscall_loop sync 20 >/dev/null && echo 20 >>"/tmp/churn.calls.$1"
+		/callops/selftests/syscall_loop sync 20 >/dev/null && echo 20 >>"/tmp/churn.calls.$1"
 	done
 }
 
@@ -34,7 +34,7 @@ ktap_result "function tracer on vfs_*, function_graph on ksys_sync (instance)" s
 	echo ksys_sync >$T/instances/churn_g/set_ftrace_filter
 	echo function_graph >$T/instances/churn_g/current_tracer"
 ktap_result "BPF fentry/fexit on ksys_sync" \
-	bpftool prog loadall /callops/progs/sync_hits.bpf.o /sys/fs/bpf/churn autoattach
+	bpftool prog loadall /callops/selftests/sync_hits.bpf.o /sys/fs/bpf/churn autoattach
 rm -f /tmp/churn.stop /tmp/churn.calls.*
 worker 1 &
 w1=$!

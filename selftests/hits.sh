@@ -37,7 +37,7 @@ if [ ! -e "$KO" ]; then
 fi
 ktap_result "insmod callops.ko" insmod "$KO"
 ktap_result "filter ksys_sync" sh -c "echo ksys_sync >$D/hit_filter"
-/callops/bin/syscall_loop sync 100 >/dev/null
+/callops/selftests/syscall_loop sync 100 >/dev/null
 ktap_expect "ksys_sync hits after 100 sync()" "$(hits_of ksys_sync)" 100
 slot=$(grep '^ksys_sync slot=' "$D/dump")
 ktap_info "slot: $slot"

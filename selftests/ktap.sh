@@ -6,6 +6,8 @@
 #   ktap_skip NAME WHY     report a skip
 #   ktap_skip_all N WHAT WHY   skip the N planned results and exit 4
 #   ktap_expect NAME GOT WANT  report whether GOT = WANT, both shown
+#   ktap_subtest NAME CMD..  nest the (K)TAP of CMD (a kselftest program)
+#                          and report NAME by its exit code
 #   ktap_finish            exit 0 (pass), 1 (a failure) or 4 (all skipped)
 #   traced_calls FUNC N    FUNC entries in the top trace buffer after N sync()s
 #   sync_hits NAME         a counter of the loaded progs/sync_hits.bpf.o
@@ -73,10 +75,29 @@ ktap_expect()
 	ktap_result "$1" [ "$2" = "$3" ]
 }
 
+ktap_subtest()
+{
+	name=$1
+	shift
+	rm -f /tmp/subtest.rc
+	# Line by line (sed into a pipe would hold its output back until the
+	# end, and a crash or timeout would lose it).
+	{ "$@" 2>&1; echo "rc=$?" >/tmp/subtest.rc; } | while IFS= read -r line; do
+		[ "$line" = "TAP version 13" ] && line="KTAP version 1"
+		printf '    %s\n' "$line"
+	done
+	rc=$(sed -n 's/^rc=//p' /tmp/subtest.rc)
+	case $rc in
+	0) ktap_pass "$name" ;;
+	4) ktap_skip "$name" "exit code 4" ;;
+	*) ktap_info "$name: exit $rc"; ktap_fail "$name" ;;
+	esac
+}
+
 traced_calls()
 {
 	echo >/sys/kernel/tracing/trace
-	/callops/bin/syscall_loop sync "$2" >/dev/null
+	/callops/selftests/syscall_loop sync "$2" >/dev/null
 	grep -c " $1 <-" /sys/kernel/tracing/trace
 }
 

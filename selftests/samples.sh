@@ -7,7 +7,7 @@
 . /callops/selftests/ktap.sh
 
 T=/sys/kernel/tracing
-LOOP=/callops/bin/syscall_loop
+LOOP=/callops/selftests/syscall_loop
 
 # ops_sample NAME PARAMS: ftrace-ops runs at load and refuses to stay loaded
 # (-EINVAL) by design; check_count=1 makes it verify every tracer's count.

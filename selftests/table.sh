@@ -18,7 +18,7 @@ if [ ! -e "$KO" ]; then
 fi
 ktap_result "insmod callops.ko" insmod "$KO"
 ktap_result "BPF fentry/fexit on ksys_sync" \
-	bpftool prog loadall /callops/progs/sync_hits.bpf.o /sys/fs/bpf/table autoattach
+	bpftool prog loadall /callops/selftests/sync_hits.bpf.o /sys/fs/bpf/table autoattach
 echo 'vfs_*' >"$T/set_ftrace_filter"
 echo function >"$T/current_tracer"
 mkdir "$T/instances/table_b"

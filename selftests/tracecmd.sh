@@ -5,7 +5,7 @@
 # trace-cmd's exit status and that the report holds exactly the calls made.
 . /callops/selftests/ktap.sh
 
-LOOP=/callops/bin/syscall_loop
+LOOP=/callops/selftests/syscall_loop
 AVAIL=/sys/kernel/tracing/available_filter_functions
 SYNC_FN=ksys_sync
 GETPPID_FN=__riscv_sys_getppid

@@ -4,7 +4,7 @@
 # instances with trace-cmd while a small workload runs, print the report.
 . /callops/selftests/ktap.sh
 
-LOOP=/callops/bin/syscall_loop
+LOOP=/callops/selftests/syscall_loop
 KO=/callops/callops.ko
 ktap_plan 5
 if [ -e "$KO" ]; then
