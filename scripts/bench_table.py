@@ -50,6 +50,10 @@ ROWS = [
         ("sync_bpf_fentry_fexit", "sync(), fentry+fexit (direct call)"),
         ("sync_bpf_and_function_tracer", "sync(), fentry+fexit and the function tracer (list)"),
     ]),
+    ("BPF fentry trampolines: attach and detach of N functions (guest microseconds)", [
+        (f"bpf_{op}_{n}_us", f"{op} {n:,}")
+        for n in (1, 100, 1000) for op in ("attach", "detach")
+    ]),
     ("Switching the ops of many call sites (one tracefs write each)", [
         ("switch_sites", "call sites"),
         ("enable_sites_insns", "enable the function tracer on them: instructions"),

@@ -40,7 +40,7 @@ sync_cost()
 	ktap_result "sync() cost $1" [ -n "$v" ]
 }
 
-ktap_plan 22
+ktap_plan 25
 if [ "${CALLOPS_BENCH_MODULE:-0}" = 1 ]; then
 	ktap_result "insmod callops.ko" insmod /callops/callops.ko
 	# Slots are one unsigned long each; the module keeps each slot's call
@@ -77,6 +77,24 @@ else
 	ktap_fail "bpf load"
 	ktap_fail "bpf + function tracer"
 fi
+# BPF attach and detach of N fentry trampolines (one per function): the
+# time the links take, in guest microseconds (instructions, plus idle time
+# that -icount sleep=off skips to the next timer: RCU grace periods).
+tramp()
+{
+	/callops/selftests/bpf_tramp -n "$1" -t many_trampolines >/tmp/tramp.out 2>&1
+	rc=$?
+	for op in attach detach; do
+		v=$(sed -n "s/^# $op $1: \([0-9]*\) us$/\1/p" /tmp/tramp.out)
+		[ -n "$v" ] && bench "bpf_${op}_$1_us" "$v"
+	done
+	[ "$rc" = 0 ] || sed 's/^/# /' /tmp/tramp.out | tail -n 20
+	ktap_result "BPF attach/detach of $1 trampolines" [ "$rc" = 0 ]
+}
+for n in 1 100 1000; do
+	tramp "$n"
+done
+
 # Switch the ops of N call sites between two ops: the top instance's
 # function tracer alone (each call site: its single ops), then a second
 # instance on the same call sites (each: the list ops), and back.
