@@ -8,7 +8,8 @@ source "$(dirname "$0")/lib.sh"
 KOUT=$1
 TREE=$(cat "$KOUT/source")
 BUILD=$(cat "$KOUT/build")
-LOGS=$CACHE/work/host-checks
+# Per clone, like the guest work dirs.
+LOGS=$CACHE/work/host-checks-$(hash_of "$TOP")
 mkdir -p "$LOGS"
 mapfile -t patches < <(grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/arch-riscv-patch/series")
 
