@@ -53,6 +53,8 @@ if [ "$CMD" = check-debug ]; then
 	[ "$KERNEL" = callops ] || die "check-debug runs the debug variant of callops; KERNEL=$KERNEL makes no sense"
 	KERNEL=debug
 	export SMP=${SMP:-4}
+	# KASAN and lockdep under TCG: the first boot ran past 30 minutes.
+	export TIMEOUT=${TIMEOUT:-5400}
 fi
 for s in ${SUITES//,/ }; do
 	[ "$s" = demo ] || [[ ",$KNOWN_SUITES," == *",$s,"* ]] ||
