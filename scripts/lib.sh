@@ -96,6 +96,23 @@ lock_cache()
 	fi
 }
 
+# extract_riscv64 WHAT TMP PACKAGES: Debian riscv64 PACKAGES extracted
+# (mmdebstrap --variant=extract, nothing runs) into TMP, a new_tmp dir;
+# dies with the end of $CACHE/WHAT.log on failure.
+extract_riscv64()
+{
+	local what=$1 tmp=$2 packages=$3 log=$CACHE/$1.log
+	check_mirror
+	stage "riscv64 $what: extracting $packages"
+	if ! mmdebstrap --aptopt='Acquire::Check-Valid-Until "false"' --architectures=riscv64 \
+		--variant=extract --include="$(echo $packages | tr ' ' ,)" \
+		"$SUITE" "$tmp" "deb $MIRROR $SUITE main" >"$log" 2>&1; then
+		safe_rm "$tmp"
+		die "mmdebstrap (riscv64 $what) failed; last lines of $log: $(tail -n 3 "$log" | tr '\n' ' ')"
+	fi
+	rm -rf "$tmp/var/cache/apt" "$tmp/var/lib/apt/lists" "$tmp/usr/share/doc" "$tmp/usr/share/man"
+}
+
 # new_tmp DEST: fresh temporary sibling of a cache entry; stale ones go
 # first (callers hold the entry's lock_cache, so none is in use).
 new_tmp()

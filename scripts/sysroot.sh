@@ -14,20 +14,16 @@ if [ -f "$SYSROOT/usr/lib/riscv64-linux-gnu/libbpf.a" ]; then
 fi
 
 need_root
-check_mirror
-stage "riscv64 sysroot: extracting $SYSROOT_PACKAGES"
-tmp=$(new_tmp "$SYSROOT")
-log=$CACHE/sysroot.log
-if ! mmdebstrap --aptopt='Acquire::Check-Valid-Until "false"' --architectures=riscv64 \
-	--variant=extract --include="$(echo $SYSROOT_PACKAGES | tr ' ' ,)" \
-	"$SUITE" "$tmp" "deb $MIRROR $SUITE main" >"$log" 2>&1; then
-	safe_rm "$tmp"
-	die "mmdebstrap (riscv64 sysroot) failed; last lines of $log: $(tail -n 3 "$log" | tr '\n' ' ')"
+lock_cache sysroot
+if [ -f "$SYSROOT/usr/lib/riscv64-linux-gnu/libbpf.a" ]; then
+	echo "$SYSROOT"
+	exit 0
 fi
+tmp=$(new_tmp "$SYSROOT")
+extract_riscv64 sysroot "$tmp" "$SYSROOT_PACKAGES"
 [ -f "$tmp/usr/lib/riscv64-linux-gnu/libbpf.a" ] || {
 	safe_rm "$tmp"
-	die "riscv64 sysroot has no libbpf.a (log $log)"
+	die "riscv64 sysroot has no libbpf.a (log $CACHE/sysroot.log)"
 }
-rm -rf "$tmp/var/cache/apt" "$tmp/var/lib/apt/lists" "$tmp/usr/share/doc" "$tmp/usr/share/man"
 publish "$tmp" "$SYSROOT"
 echo "$SYSROOT"

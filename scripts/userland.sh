@@ -20,20 +20,11 @@ if [ -x "$USERLAND/bin/busybox" ]; then
 	echo "$USERLAND"
 	exit 0
 fi
-check_mirror
-stage "guest userland: extracting riscv64 $GUEST_PACKAGES"
 tmp=$(new_tmp "$USERLAND")
-log=$CACHE/userland.log
-if ! mmdebstrap --aptopt='Acquire::Check-Valid-Until "false"' --architectures=riscv64 \
-	--variant=extract --include="$(echo $GUEST_PACKAGES | tr ' ' ,)" \
-	"$SUITE" "$tmp" "deb $MIRROR $SUITE main" >"$log" 2>&1; then
-	safe_rm "$tmp"
-	die "mmdebstrap (riscv64 userland) failed; last lines of $log: $(tail -n 3 "$log" | tr '\n' ' ')"
-fi
+extract_riscv64 userland "$tmp" "$GUEST_PACKAGES"
 # merged-/usr layout: extract does not run base-files' scripts.
 for d in bin sbin lib; do
 	[ -e "$tmp/$d" ] || ln -s "usr/$d" "$tmp/$d"
 done
-rm -rf "$tmp/var/cache/apt" "$tmp/var/lib/apt/lists" "$tmp/usr/share/doc" "$tmp/usr/share/man"
 publish "$tmp" "$USERLAND"
 echo "$USERLAND"
