@@ -18,6 +18,9 @@ DERIVED = {
     "text_added": ("size.text", "size.text_nocallops", None),
     "text_added_per_site": ("size.text", "size.text_nocallops", "boot.ftrace_records"),
     "init_insns_per_site": ("boot.ftrace_init_insns", None, "boot.ftrace_records"),
+    "sync_bpf_added": ("sync_bpf_fentry_fexit", "sync_plain", None),
+    "fault_direct_added": ("fault_direct_sample", "fault_plain", None),
+    "bpf_test_run_added": ("bpf_test_run_fentry", "bpf_test_run_plain", None),
 }
 
 ROWS = [
@@ -45,10 +48,17 @@ ROWS = [
          + (", save_regs" if g else ""))
         for g in (0, 1) for i in (0, 200) for r in (0, 1, 2, 200)
     ]),
-    ("Direct trampoline (BPF fentry+fexit on ksys_sync): instructions per sync()", [
+    ("Direct trampolines: instructions per call", [
         ("sync_plain", "sync(), nothing attached"),
-        ("sync_bpf_fentry_fexit", "sync(), fentry+fexit (direct call)"),
+        ("sync_bpf_fentry_fexit", "sync(), BPF fentry+fexit on ksys_sync (direct call)"),
+        ("sync_bpf_added", "... added by the trampoline"),
         ("sync_bpf_and_function_tracer", "sync(), fentry+fexit and the function tracer (list)"),
+        ("fault_plain", "page fault, nothing attached"),
+        ("fault_direct_sample", "page fault, ftrace-direct-too sample on handle_mm_fault"),
+        ("fault_direct_added", "... added by the sample's trampoline (with its trace_printk)"),
+        ("bpf_test_run_plain", "BPF_PROG_TEST_RUN of an fentry program, not attached"),
+        ("bpf_test_run_fentry", "... attached to bpf_fentry_test1, called once a run"),
+        ("bpf_test_run_added", "... added by the trampoline"),
     ]),
     ("BPF fentry trampolines: attach and detach of N functions (guest microseconds)", [
         (f"bpf_{op}_{n}_us", f"{op} {n:,}")

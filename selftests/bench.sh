@@ -32,15 +32,15 @@ ops()
 	fi
 }
 
-# sync_cost KEY: instructions per sync() system call.
-sync_cost()
+# loop_cost KEY sync|fault: instructions per sync() call or page fault.
+loop_cost()
 {
-	v=$("$LOOP" sync 2000 | sed -n 's/.*: \([0-9]*\) ns\/call/\1/p')
+	v=$("$LOOP" "$2" 2000 | sed -n 's/.*: \([0-9]*\) ns\/call/\1/p')
 	bench "$1" "$v"
-	ktap_result "sync() cost $1" [ -n "$v" ]
+	ktap_result "$2 cost $1" [ -n "$v" ]
 }
 
-ktap_plan 25
+ktap_plan 28
 if [ "${CALLOPS_BENCH_MODULE:-0}" = 1 ]; then
 	ktap_result "insmod callops.ko" insmod /callops/callops.ko
 	# Slots are one unsigned long each; the module keeps each slot's call
@@ -64,12 +64,12 @@ for regs in 0 1; do
 done
 
 # A direct trampoline: BPF fentry+fexit on ksys_sync, against the bare call.
-sync_cost sync_plain
+loop_cost sync_plain sync
 if bpftool prog loadall /callops/selftests/sync_hits.bpf.o /sys/fs/bpf/bench autoattach; then
-	sync_cost sync_bpf_fentry_fexit
+	loop_cost sync_bpf_fentry_fexit sync
 	echo ksys_sync >"$T/set_ftrace_filter"
 	echo function >"$T/current_tracer"
-	sync_cost sync_bpf_and_function_tracer
+	loop_cost sync_bpf_and_function_tracer sync
 	echo nop >"$T/current_tracer"
 	echo >"$T/set_ftrace_filter"
 	rm -rf /sys/fs/bpf/bench
@@ -77,6 +77,25 @@ else
 	ktap_fail "bpf load"
 	ktap_fail "bpf + function tracer"
 fi
+# The ftrace-direct sample's trampoline (ftrace-direct-too, on
+# handle_mm_fault(); it trace_printk()s each call): per page fault.
+loop_cost fault_plain fault
+if modprobe ftrace-direct-too; then
+	loop_cost fault_direct_sample fault
+	rmmod ftrace-direct-too
+else
+	ktap_fail "load ftrace-direct-too"
+fi
+# A BPF fentry trampoline on bpf_fentry_test1(), run by BPF_PROG_TEST_RUN.
+/callops/selftests/bpf_tramp -t fentry_test_run_cost >/tmp/cost.out 2>&1
+rc=$?
+for what in plain fentry; do
+	v=$(sed -n "s/^# test_run $what: \([0-9]*\) ns\/run$/\1/p" /tmp/cost.out)
+	[ -n "$v" ] && bench "bpf_test_run_$what" "$v"
+done
+[ "$rc" = 0 ] || sed 's/^/# /' /tmp/cost.out | tail -n 20
+ktap_result "BPF_PROG_TEST_RUN cost, fentry on bpf_fentry_test1" [ "$rc" = 0 ]
+
 # BPF attach and detach of N fentry trampolines (one per function): the
 # time the links take, in guest microseconds (instructions, plus idle time
 # that -icount sleep=off skips to the next timer: RCU grace periods).

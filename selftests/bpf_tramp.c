@@ -75,13 +75,18 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return vprintf(fmt, args);
 }
 
-/* Microseconds: under qemu -icount shift=0, thousands of instructions. */
-static long long now_us(void)
+/* Under qemu -icount shift=0 a nanosecond is one instruction. */
+static long long now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static long long now_us(void)
+{
+	return now_ns() / 1000;
 }
 
 /* The whole of a (tracefs or debugfs) file, NUL-terminated, or NULL. */
@@ -237,6 +242,24 @@ static int test_run(struct bpf_program *prog, __u32 *retval)
 	return err;
 }
 
+/*
+ * Run a program RUNS times through BPF_PROG_TEST_RUN, each run returning 0
+ * (the traced bpf_fentry_test*() calls all return what they should).
+ */
+static bool test_run_all(struct bpf_program *prog)
+{
+	__u32 retval;
+	int i;
+
+	for (i = 0; i < RUNS; i++) {
+		CHECK(!test_run(prog, &retval), "test run %d", i);
+		CHECK(retval == 0, "test run %d: retval %u", i, retval);
+	}
+	return true;
+out:
+	return false;
+}
+
 /* Attach one program of a skeleton; its link goes with the skeleton. */
 static bool attach(struct bpf_program *prog, struct bpf_link **link)
 {
@@ -251,15 +274,11 @@ static bool attach(struct bpf_program *prog, struct bpf_link **link)
 static int test_fentry(void)
 {
 	struct tramp *skel = open_tramp();
-	int ret = KSFT_FAIL, i;
-	__u32 retval;
+	int ret = KSFT_FAIL;
 
 	CHECK(skel, "no skeleton");
 	CHECK(attach(skel->progs.test1_entry, &skel->links.test1_entry), "attach");
-	for (i = 0; i < RUNS; i++) {
-		CHECK(!test_run(skel->progs.test1_entry, &retval), "test run %d", i);
-		CHECK(retval == 0, "test run %d: retval %u", i, retval);
-	}
+	CHECK(test_run_all(skel->progs.test1_entry), "test runs");
 	CHECK_EQ(skel->bss->test1_entry_hits, RUNS);
 	CHECK_EQ(skel->bss->test1_entry_arg, 1);
 	ret = KSFT_PASS;
@@ -272,17 +291,54 @@ out:
 static int test_fexit(void)
 {
 	struct tramp *skel = open_tramp();
-	int ret = KSFT_FAIL, i;
-	__u32 retval;
+	int ret = KSFT_FAIL;
 
 	CHECK(skel, "no skeleton");
 	CHECK(attach(skel->progs.test1_exit, &skel->links.test1_exit), "attach");
-	for (i = 0; i < RUNS; i++) {
-		CHECK(!test_run(skel->progs.test1_exit, &retval), "test run %d", i);
-		CHECK(retval == 0, "test run %d: retval %u", i, retval);
-	}
+	CHECK(test_run_all(skel->progs.test1_exit), "test runs");
 	CHECK_EQ(skel->bss->test1_exit_hits, RUNS);
 	CHECK_EQ(skel->bss->test1_exit_ret, 2);
+	ret = KSFT_PASS;
+out:
+	tramp__destroy(skel);
+	return ret;
+}
+
+/*
+ * The cost of a direct trampoline per call: COST_RUNS BPF_PROG_TEST_RUN
+ * runs of the fentry program on bpf_fentry_test1() (each run calls it
+ * once), timed before and after the program is attached.  Prints
+ * "# test_run plain: N ns/run" and "# test_run fentry: N ns/run"; make bench
+ * tabulates them (instructions under -icount shift=0).
+ */
+#define COST_RUNS	1000
+
+static bool time_runs(struct bpf_program *prog, const char *what)
+{
+	long long start = now_ns();
+	__u32 retval;
+	int i;
+
+	for (i = 0; i < COST_RUNS; i++)
+		CHECK(!test_run(prog, &retval) && retval == 0, "test run %d", i);
+	ksft_print_msg("test_run %s: %lld ns/run\n", what,
+		       (now_ns() - start) / COST_RUNS);
+	return true;
+out:
+	return false;
+}
+
+static int test_run_cost(void)
+{
+	struct tramp *skel = open_tramp();
+	int ret = KSFT_FAIL;
+
+	CHECK(skel, "no skeleton");
+	CHECK(time_runs(skel->progs.test1_entry, "plain"), "unattached runs");
+	CHECK_EQ(skel->bss->test1_entry_hits, 0);
+	CHECK(attach(skel->progs.test1_entry, &skel->links.test1_entry), "attach");
+	CHECK(time_runs(skel->progs.test1_entry, "fentry"), "attached runs");
+	CHECK_EQ(skel->bss->test1_entry_hits, COST_RUNS);
 	ret = KSFT_PASS;
 out:
 	tramp__destroy(skel);
@@ -701,6 +757,7 @@ static const struct {
 	{ "fentry_test_run", test_fentry },
 	{ "fexit_test_run", test_fexit },
 	{ "fmod_ret_test_run", test_fmod_ret },
+	{ "fentry_test_run_cost", test_run_cost },
 	{ "fentry_fexit_sync", test_sync },
 	{ "direct_then_list_then_direct", test_direct_and_list },
 	{ "module_unload_reload", test_module_reload },
