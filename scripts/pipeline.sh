@@ -55,6 +55,12 @@ if [ "$CMD" = check-debug ]; then
 	export SMP=${SMP:-4}
 	# KASAN and lockdep under TCG: the first boot ran past 30 minutes.
 	export TIMEOUT=${TIMEOUT:-5400}
+	# The same suites at a smaller scale (100 trampolines, 20 churn
+	# cycles: the code paths, not the counts, are what lockdep and KASAN
+	# check), an hour per suite and 10 minutes per ftracetest test; make
+	# check runs the full scale.
+	APPEND="${APPEND:-} BPF_TRAMP_MANY=100 CHURN_CYCLES=20 CALLOPS_SUITE_TIMEOUT=3600"
+	APPEND="$APPEND CALLOPS_FTRACETEST_TIMEOUT=600"
 fi
 for s in ${SUITES//,/ }; do
 	[ "$s" = demo ] || [[ ",$KNOWN_SUITES," == *",$s,"* ]] ||
