@@ -77,6 +77,53 @@ ROWS = [
 ]
 
 
+# How each section is measured: the exact commands, for the end of the page.
+METHOD = """## How each row is measured
+
+Each kernel boots once with
+`qemu-system-riscv64 -M virt -cpu rv64 -smp 1 -m 1G -nographic -no-reboot
+-icount shift=0,sleep=off -kernel Image -initrd <initramfs> -append
+"console=ttyS0 quiet panic=-1 CALLOPS_SUITES=bench CALLOPS_ZICCIF=1
+CALLOPS_BENCH_MODULE=0|1"` (scripts/bench.sh, scripts/qemu.sh), and the
+guest's `selftests/bench.sh` runs, in this order:
+
+- table: `insmod callops.ko` (callops+module only), then `capacity:` and
+  `used:` of `/sys/kernel/debug/callops/state`, 8 bytes per slot and 8 per
+  slot's recorded call site;
+- ftrace-ops: `modprobe ftrace-ops nr_function_calls=10000
+  nr_ops_relevant=R nr_ops_irrelevant=I save_regs=S`, the sample's own
+  `ns / call` (one instruction per ns);
+- sync(): `syscall_loop sync 2000` (mean per call, clock_gettime around
+  the loop) with nothing attached, after `bpftool prog loadall
+  sync_hits.bpf.o /sys/fs/bpf/bench autoattach` (fentry+fexit on
+  ksys_sync), and with `echo ksys_sync > set_ftrace_filter; echo function >
+  current_tracer` on top;
+- page fault: `syscall_loop fault 2000` (2,000 fresh anonymous pages
+  touched, the second of two passes timed), without and with `modprobe
+  ftrace-direct-too`;
+- BPF_PROG_TEST_RUN: `bpf_tramp -t fentry_test_run_cost` (1,000 runs of
+  the fentry program of bpf_fentry_test1, before and after attaching);
+- attach/detach: `bpf_tramp -n N -t many_trampolines` for N = 1, 100,
+  1,000 (one fentry program per function; the time bpf_program__attach()
+  and bpf_link__destroy() take for all N, in guest microseconds, which
+  include the RCU grace periods that -icount sleep=off skips through);
+- switching: the first 1,000 names of available_filter_functions (their
+  call sites: the row says how many) in the top and a second instance's
+  set_ftrace_filter; `timed_write current_tracer function` (top instance),
+  then `function` and `nop` into the second instance's current_tracer,
+  with the series' counters (`site_text_writes`, `slot_stores` in
+  /sys/kernel/debug/riscv_callops/state) read around each write.
+
+On the host: `llvm-size -A vmlinux` (.text, .init.text) and `stat -c %s
+Image` for each kernel, .text also for `scripts/kernel.sh nocallops` (the
+callops tree without riscv's select of HAVE_DYNAMIC_FTRACE_WITH_CALL_OPS);
+`scripts/boot_init.py`: `qemu-system-riscv64 ... -icount shift=0 -S` with
+the gdbstub, a breakpoint at ftrace_init and one at its return address,
+minstret read at both; call sites = (__stop_mcount_loc -
+__start_mcount_loc) / 8 from System.map.
+"""
+
+
 def parse(path):
     values = {}
     with open(path, errors="replace") as f:
@@ -131,7 +178,8 @@ def main(argv):
             cells = [cell(values.get(key), base) for _, values in data]
             out.append(f"| {label} | " + " | ".join(cells) + " |")
         out.append("")
-    print("\n".join(out))
+    out.append(METHOD)
+    print("\n".join(out).rstrip("\n"))
 
 
 if __name__ == "__main__":
