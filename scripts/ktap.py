@@ -26,7 +26,9 @@ KERNEL_ERRORS = [
     (re.compile(r"Kernel panic"), "kernel panic"),
     (re.compile(r"possible (recursive|circular) locking|lockdep|inconsistent lock state"),
      "lockdep report"),
-    (re.compile(r"KASAN|UBSAN"), "sanitizer report"),
+    # "BUG: KASAN: use-after-free in ...", "UBSAN: shift-out-of-bounds in ...";
+    # not a mere mention such as a skip reason naming a KASAN kernel.
+    (re.compile(r"\b(KASAN|UBSAN): "), "sanitizer report"),
     (re.compile(r"rcu_.*(stall|self-detected)|INFO: task .* blocked"), "stall report"),
 ]
 
