@@ -24,7 +24,12 @@ KERNEL_ERRORS = [
     (re.compile(r"\bBUG:"), "kernel BUG"),
     (re.compile(r"WARNING: .*(CPU|at )"), "kernel WARN"),
     (re.compile(r"Kernel panic"), "kernel panic"),
-    (re.compile(r"possible (recursive|circular) locking|lockdep|inconsistent lock state"),
+    # Lockdep's reports ("WARNING: possible circular locking dependency
+    # detected", "... inconsistent lock state", "... suspicious RCU usage",
+    # "... bad unlock balance detected!", ...) and its giving up; not a
+    # mention such as the boot line "RCU lockdep checking is enabled".
+    (re.compile(r"(WARNING|INFO): .*(lock|RCU usage)|"
+                r"turning off the locking correctness validator"),
      "lockdep report"),
     # "BUG: KASAN: use-after-free in ...", "UBSAN: shift-out-of-bounds in ...";
     # not a mere mention such as a skip reason naming a KASAN kernel.
