@@ -86,32 +86,38 @@ if modprobe ftrace-direct-too; then
 else
 	ktap_fail "load ftrace-direct-too"
 fi
+# run_bpf_tramp DESC ARGS...: bpf_tramp ARGS, its output in /tmp/bpf_tramp.out;
+# one KTAP result DESC for its exit status, its output's tail on failure.
+run_bpf_tramp()
+{
+	desc=$1
+	shift
+	/callops/selftests/bpf_tramp "$@" >/tmp/bpf_tramp.out 2>&1
+	rc=$?
+	[ "$rc" = 0 ] || sed 's/^/# /' /tmp/bpf_tramp.out | tail -n 20
+	ktap_result "$desc" [ "$rc" = 0 ]
+}
+# bench_line KEY LABEL UNIT: the number of bpf_tramp's "# LABEL: N UNIT" line.
+bench_line()
+{
+	v=$(sed -n "s|^# $2: \([0-9]*\) $3\$|\1|p" /tmp/bpf_tramp.out)
+	[ -n "$v" ] && bench "$1" "$v"
+}
+
 # A BPF fentry trampoline on bpf_fentry_test1(), run by BPF_PROG_TEST_RUN.
-/callops/selftests/bpf_tramp -t fentry_test_run_cost >/tmp/cost.out 2>&1
-rc=$?
+run_bpf_tramp "BPF_PROG_TEST_RUN cost, fentry on bpf_fentry_test1" -t fentry_test_run_cost
 for what in plain fentry; do
-	v=$(sed -n "s/^# test_run $what: \([0-9]*\) ns\/run$/\1/p" /tmp/cost.out)
-	[ -n "$v" ] && bench "bpf_test_run_$what" "$v"
+	bench_line "bpf_test_run_$what" "test_run $what" ns/run
 done
-[ "$rc" = 0 ] || sed 's/^/# /' /tmp/cost.out | tail -n 20
-ktap_result "BPF_PROG_TEST_RUN cost, fentry on bpf_fentry_test1" [ "$rc" = 0 ]
 
 # BPF attach and detach of N fentry trampolines (one per function): the
 # time the links take, in guest microseconds (instructions, plus idle time
 # that -icount sleep=off skips to the next timer: RCU grace periods).
-tramp()
-{
-	/callops/selftests/bpf_tramp -n "$1" -t many_trampolines >/tmp/tramp.out 2>&1
-	rc=$?
-	for op in attach detach; do
-		v=$(sed -n "s/^# $op $1: \([0-9]*\) us$/\1/p" /tmp/tramp.out)
-		[ -n "$v" ] && bench "bpf_${op}_$1_us" "$v"
-	done
-	[ "$rc" = 0 ] || sed 's/^/# /' /tmp/tramp.out | tail -n 20
-	ktap_result "BPF attach/detach of $1 trampolines" [ "$rc" = 0 ]
-}
 for n in 1 100 1000; do
-	tramp "$n"
+	run_bpf_tramp "BPF attach/detach of $n trampolines" -n "$n" -t many_trampolines
+	for op in attach detach; do
+		bench_line "bpf_${op}_${n}_us" "$op $n" us
+	done
 done
 
 # Switch the ops of N call sites between two ops: the top instance's

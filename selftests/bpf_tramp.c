@@ -243,15 +243,15 @@ static int test_run(struct bpf_program *prog, __u32 *retval)
 }
 
 /*
- * Run a program RUNS times through BPF_PROG_TEST_RUN, each run returning 0
+ * Run a program @runs times through BPF_PROG_TEST_RUN, each run returning 0
  * (the traced bpf_fentry_test*() calls all return what they should).
  */
-static bool test_run_all(struct bpf_program *prog)
+static bool test_run_all(struct bpf_program *prog, int runs)
 {
 	__u32 retval;
 	int i;
 
-	for (i = 0; i < RUNS; i++) {
+	for (i = 0; i < runs; i++) {
 		CHECK(!test_run(prog, &retval), "test run %d", i);
 		CHECK(retval == 0, "test run %d: retval %u", i, retval);
 	}
@@ -278,7 +278,7 @@ static int test_fentry(void)
 
 	CHECK(skel, "no skeleton");
 	CHECK(attach(skel->progs.test1_entry, &skel->links.test1_entry), "attach");
-	CHECK(test_run_all(skel->progs.test1_entry), "test runs");
+	CHECK(test_run_all(skel->progs.test1_entry, RUNS), "test runs");
 	CHECK_EQ(skel->bss->test1_entry_hits, RUNS);
 	CHECK_EQ(skel->bss->test1_entry_arg, 1);
 	ret = KSFT_PASS;
@@ -295,7 +295,7 @@ static int test_fexit(void)
 
 	CHECK(skel, "no skeleton");
 	CHECK(attach(skel->progs.test1_exit, &skel->links.test1_exit), "attach");
-	CHECK(test_run_all(skel->progs.test1_exit), "test runs");
+	CHECK(test_run_all(skel->progs.test1_exit, RUNS), "test runs");
 	CHECK_EQ(skel->bss->test1_exit_hits, RUNS);
 	CHECK_EQ(skel->bss->test1_exit_ret, 2);
 	ret = KSFT_PASS;
@@ -316,16 +316,12 @@ out:
 static bool time_runs(struct bpf_program *prog, const char *what)
 {
 	long long start = now_ns();
-	__u32 retval;
-	int i;
 
-	for (i = 0; i < COST_RUNS; i++)
-		CHECK(!test_run(prog, &retval) && retval == 0, "test run %d", i);
+	if (!test_run_all(prog, COST_RUNS))
+		return false;
 	ksft_print_msg("test_run %s: %lld ns/run\n", what,
 		       (now_ns() - start) / COST_RUNS);
 	return true;
-out:
-	return false;
 }
 
 static int test_run_cost(void)
