@@ -8,8 +8,11 @@
         marker and kernel error reports count as failures there too
 
 Leaf results are counted; a result line that closes a nested block of
-results is a parent and only checked against its block's plan.  Missing
-results (plan larger than the results seen) count as failures.
+results is a parent and only checked against its block's plan.  A block
+that printed a plan fails each result it did not print, whether its parent
+line came or not (a block left open when the input ends, or followed by
+another block).  A result's name is its path from the top block, e.g.
+"ftracetest/test.d/00basic/basic2.tc".
 """
 
 import re
@@ -53,32 +56,48 @@ class Counts:
             self.failures.append(name)
 
 
-def parse_ktap(lines, counts, where):
-    """Parse KTAP lines (indentation = nesting) into counts."""
-    # Per nesting depth: plan, results seen, and failure names not yet
-    # prefixed with the parent's name (KTAP gives a parent after its block).
-    blocks = {}
-    seen_any = False
+class Block:
+    """An open KTAP block: where it began, its plan, how many results of
+    its own it printed, and the leaf results under it as (status, name,
+    skip reason) with names relative to the block."""
 
-    def fail(depth, name):
-        if depth == 0:
-            counts.add("fail", f"{name} ({where})")
-        else:
-            blocks[depth]["failed"].append(name)
+    def __init__(self, lineno):
+        self.lineno, self.plan, self.seen, self.leaves = lineno, None, 0, []
 
-    for raw in lines:
+    def finish(self):
+        """Its leaves and a failure for each result short of its plan."""
+        return self.leaves + [("fail", f"result {i + 1} of {self.plan} missing", "")
+                              for i in range(self.seen, self.plan or 0)]
+
+
+def parse_ktap(lines):
+    """Parse KTAP lines (indentation = nesting): (leaves, any KTAP seen)."""
+    blocks = {}  # depth -> open Block
+    leaves = []
+
+    def add(depth, results):
+        """Give RESULTS to the nearest open block above DEPTH."""
+        above = [d for d in blocks if d < depth]
+        (blocks[max(above)].leaves if above else leaves).extend(results)
+
+    def abandon(depth):
+        """Close the open blocks at DEPTH and deeper that no parent closed."""
+        for d in sorted((d for d in blocks if d >= depth), reverse=True):
+            block = blocks.pop(d)
+            prefix = f"unclosed block at line {block.lineno}/" if d > 0 else ""
+            add(d, [(s, prefix + n, r) for s, n, r in block.finish()])
+
+    for lineno, raw in enumerate(lines, 1):
         line = raw.rstrip("\r\n")
         stripped = line.lstrip(" ")
         depth = (len(line) - len(stripped)) // 4
         if stripped.startswith("KTAP version"):
-            for d in [d for d in blocks if d >= depth]:
-                del blocks[d]
-            blocks[depth] = {"plan": None, "seen": 0, "failed": []}
-            seen_any = True
+            abandon(depth)
+            blocks[depth] = Block(lineno)
             continue
         m = PLAN.match(stripped)
         if m and depth in blocks:
-            blocks[depth]["plan"] = int(m.group(1))
+            blocks[depth].plan = int(m.group(1))
             continue
         m = RESULT.match(stripped)
         if not m or depth not in blocks:
@@ -86,29 +105,22 @@ def parse_ktap(lines, counts, where):
         ok, desc = m.group(1) == "ok", m.group(3)
         name = desc.split(" # ")[0].strip()
         directive = desc.split(" # ", 1)[1] if " # " in desc else ""
-        blocks[depth]["seen"] += 1
-        child = blocks.pop(depth + 1, None)
-        if child is not None and child["seen"] > 0:
-            # A parent closing its block: report the block's failures
-            # under the parent's name and check the block's plan.
-            for sub in child["failed"]:
-                fail(depth, f"{name}/{sub}")
-            plan, seen = child["plan"], child["seen"]
-            for i in range(seen, plan or 0):
-                fail(depth, f"{name}/result {i + 1} of {plan} missing")
-            if not ok and not child["failed"] and (plan or 0) <= seen:
-                fail(depth, f"{name}: failed without a failing subtest")
+        abandon(depth + 2)
+        block, child = blocks[depth], blocks.pop(depth + 1, None)
+        block.seen += 1
+        if child is not None and (child.plan or child.seen or child.leaves):
+            # A parent closing its block: the block's results (and its
+            # missing ones) under the parent's name.
+            sub = [(s, f"{name}/{n}", r) for s, n, r in child.finish()]
+            block.leaves += sub
+            if not ok and not any(s == "fail" for s, _, _ in sub):
+                block.leaves.append(("fail", f"{name}: failed without a failing subtest", ""))
         elif directive.upper().startswith("SKIP"):
-            counts.add("skip", name)
-        elif ok:
-            counts.add("pass", name)
+            block.leaves.append(("skip", name, directive[4:].strip()))
         else:
-            fail(depth, name)
-    top = blocks.get(0)
-    if top and top["plan"] is not None:
-        for i in range(top["seen"], top["plan"]):
-            counts.add("fail", f"result {i + 1} of {top['plan']} missing ({where})")
-    return seen_any
+            block.leaves.append(("pass" if ok else "fail", name, ""))
+    abandon(0)
+    return leaves, any(l.lstrip(" ").startswith("KTAP version") for l in lines)
 
 
 def main(argv):
@@ -120,20 +132,20 @@ def main(argv):
             continue
         with open(log, errors="replace") as f:
             lines = f.readlines()
+        leaves, seen_any = parse_ktap(lines)
         if console:
-            start = next((i for i, l in enumerate(lines) if l.startswith("KTAP version")), None)
-            if start is None:
+            if not any(l.startswith("KTAP version") for l in lines):
                 counts.add("fail", f"boot: no KTAP output from the guest ({log})")
-            else:
-                parse_ktap(lines[start:], counts, log)
-                if not any(l.startswith(DONE_MARKER) for l in lines):
-                    counts.add("fail", f"guest did not finish (timeout or crash) ({log})")
+            elif not any(l.startswith(DONE_MARKER) for l in lines):
+                counts.add("fail", f"guest did not finish (timeout or crash) ({log})")
             for pattern, what in KERNEL_ERRORS:
                 hit = next((l.strip() for l in lines if pattern.search(l)), None)
                 if hit:
                     counts.add("fail", f"{what}: {hit[:120]} ({log})")
-        elif not parse_ktap(lines, counts, log):
+        elif not seen_any:
             counts.add("fail", f"no KTAP results in {log}")
+        for status, name, _ in leaves:
+            counts.add(status, f"{name} ({log})" if status == "fail" else name)
     for name in counts.failures:
         print(f"FAILED: {name}")
     print(f"{counts.passed} passed, {counts.failed} failed, {counts.skipped} skipped")
