@@ -5,7 +5,9 @@
     ktap.py [FILE...] [--console LOG...]
         print failures, then "N passed, N failed, N skipped"; files after
         --console are guest consoles: a missing boot, a missing completion
-        marker and kernel error reports count as failures there too
+        marker and kernel error reports count as failures there too; a
+        report's failure names its kind, log and line, and its first lines
+        follow
 
 Leaf results are counted; a result line that closes a nested block of
 results is a parent and only checked against its block's plan.  A block
@@ -15,30 +17,58 @@ another block).  A result's name is its path from the top block, e.g.
 "ftracetest/test.d/00basic/basic2.tc".
 """
 
+import itertools
 import re
 import sys
 
 RESULT = re.compile(r"^(not ok|ok) (\d+)\s*-?\s*(.*)$")
 PLAN = re.compile(r"^1\.\.(\d+)")
 DONE_MARKER = "# callops-guest: done"
-# Kernel reports that make a run fail wherever they appear in the console.
-KERNEL_ERRORS = [
-    (re.compile(r"\bOops\b|Unable to handle kernel"), "kernel oops"),
-    (re.compile(r"\bBUG:"), "kernel BUG"),
-    (re.compile(r"WARNING: .*(CPU|at )"), "kernel WARN"),
-    (re.compile(r"Kernel panic"), "kernel panic"),
-    # Lockdep's reports ("WARNING: possible circular locking dependency
-    # detected", "... inconsistent lock state", "... suspicious RCU usage",
-    # "... bad unlock balance detected!", ...) and its giving up; not a
-    # mention such as the boot line "RCU lockdep checking is enabled".
-    (re.compile(r"(WARNING|INFO): .*(lock|RCU usage)|"
-                r"turning off the locking correctness validator"),
-     "lockdep report"),
-    # "BUG: KASAN: use-after-free in ...", "UBSAN: shift-out-of-bounds in ...";
-    # not a mere mention such as a skip reason naming a KASAN kernel.
-    (re.compile(r"\b(KASAN|UBSAN): "), "sanitizer report"),
-    (re.compile(r"rcu_.*(stall|self-detected)|INFO: task .* blocked"), "stall report"),
-]
+KMSG = "# kmsg: "
+REPORT_LINES = 8
+
+# Kernel reports that fail a run wherever they appear in a console line
+# (kernel output can start in the middle of a user space line): (kind,
+# pattern), the first matching kind names a line.  The strings are those of
+# the 7.2 source (file named for each).
+KERNEL_REPORTS = [(kind, re.compile(pattern)) for kind, pattern in [
+    # kernel/watchdog.c (pr_fmt "watchdog: ")
+    ("soft lockup", r"BUG: soft lockup - CPU#\d+ stuck for "),
+    ("hard lockup", r"Watchdog detected hard LOCKUP on cpu \d+"),
+    # mm/kasan/report.c, lib/ubsan.c: a report, not a mention of the word
+    ("KASAN", r"BUG: KASAN: "),
+    ("UBSAN", r"UBSAN: [\w-]+ in \S+:\d+"),
+    # lib/list_debug.c
+    ("list corruption", r"list_(add|del) corruption|list_add double add"),
+    # kernel/locking/lockdep.c: its reports and its giving up; not a mention
+    # such as the boot line "rcu: RCU lockdep checking is enabled."
+    ("lockdep", r"(WARNING|INFO): (possible (circular|recursive) locking"
+                r"|possible irq lock inversion|inconsistent lock state"
+                r"|\S+-safe -> \S+-unsafe lock order|bad unlock balance"
+                r"|bad contention|held lock freed|lock held when returning"
+                r"|Nested lock was not taken|chain_key collision"
+                r"|suspicious RCU usage|\S+ still has locks held"
+                r"|lockdep is turned off|trying to register non-static key)"
+                r"|\[ BUG: Invalid wait context \]"
+                r"|turning off the locking correctness validator"),
+    # kernel/hung_task.c: "blocked for", "blocked in I/O wait for"
+    ("hung task", r"INFO: task \S+:\d+ blocked.* for more than \d+ seconds"),
+    # kernel/rcu/tree_stall.h, tree_exp.h, tasks.h (pr_fmt "rcu: ")
+    ("RCU stall", r"INFO: rcu_\w+ (self-detected stall|detected (expedited )?stall)"
+                  r"|rcu_\w+ kthread starved for \d+ jiffies"),
+    # kernel/panic.c __warn(): 7.2's "WARNING: FILE:LINE at FUNC, CPU#N: ..."
+    # and "WARNING: at FUNC, ...", older "WARNING: CPU: N PID: N at ..."
+    ("WARNING", r"WARNING: (CPU: \d+ PID: \d+ )?(\S+:\d+ )?at \S"),
+    # lib/bug.c report_bug(), arch/riscv/kernel/traps.c die()
+    ("kernel BUG", r"kernel BUG at |Kernel BUG \[#\d+\]"),
+    # die() and the trap handlers ("Oops - illegal instruction [#1]"),
+    # arch/riscv/mm/fault.c
+    ("Oops", r"Oops( - .*)? \[#\d+\]|Oops - |Unable to handle kernel "),
+    # "BUG: sleeping function called from invalid context", "BUG: scheduling
+    # while atomic", "BUG: Bad page state", ...; not "DEBUG: "
+    ("BUG", r"(?<![A-Z])BUG: "),
+    ("kernel panic", r"Kernel panic - not syncing"),
+]]
 
 
 class Counts:
@@ -46,14 +76,14 @@ class Counts:
         self.passed = self.failed = self.skipped = 0
         self.failures = []
 
-    def add(self, status, name):
+    def add(self, status, name, details=()):
         if status == "skip":
             self.skipped += 1
         elif status == "pass":
             self.passed += 1
         else:
             self.failed += 1
-            self.failures.append(name)
+            self.failures.append((name, details))
 
 
 class Block:
@@ -123,6 +153,39 @@ def parse_ktap(lines):
     return leaves, any(l.lstrip(" ").startswith("KTAP version") for l in lines)
 
 
+def is_ktap(line):
+    """Whether LINE is a KTAP line: header, plan, result or diagnostic."""
+    stripped = line.lstrip(" ")
+    return (stripped.startswith(("KTAP version", "#")) or
+            bool(PLAN.match(stripped) or RESULT.match(stripped)))
+
+
+def scan_console(lines, log, counts):
+    """The console's own failures: boot, completion marker, kernel reports."""
+    if not any(l.startswith("KTAP version") for l in lines):
+        counts.add("fail", f"boot: no KTAP output from the guest ({log})")
+    elif not any(l.startswith(DONE_MARKER) for l in lines):
+        counts.add("fail", f"guest did not finish (timeout or crash) ({log})")
+    hits = {}  # kind -> line indexes, in order of first appearance
+    for i, line in enumerate(lines):
+        kind = next((k for k, pattern in KERNEL_REPORTS if pattern.search(line)), None)
+        if kind:
+            hits.setdefault(kind, []).append(i)
+    for kind, found in hits.items():
+        more = ""
+        if len(found) > 1:
+            shown = ", ".join(str(i + 1) for i in found[1:4])
+            more = f" (and {len(found) - 1} more: line {shown}{'...' if len(found) > 4 else ''})"
+        # The report's first lines: its first line and the kernel lines of
+        # the same form after it ("# kmsg: " lines, or raw console lines
+        # that are not KTAP).
+        first = lines[found[0]]
+        report = (l.rstrip("\r\n") for l in lines[found[0] + 1:]
+                  if (KMSG in l if KMSG in first else not is_ktap(l)))
+        counts.add("fail", f"{kind}: {log}:{found[0] + 1}{more}",
+                   [first.rstrip("\r\n")] + list(itertools.islice(report, REPORT_LINES - 1)))
+
+
 def main(argv):
     console = False
     counts = Counts()
@@ -134,20 +197,15 @@ def main(argv):
             lines = f.readlines()
         leaves, seen_any = parse_ktap(lines)
         if console:
-            if not any(l.startswith("KTAP version") for l in lines):
-                counts.add("fail", f"boot: no KTAP output from the guest ({log})")
-            elif not any(l.startswith(DONE_MARKER) for l in lines):
-                counts.add("fail", f"guest did not finish (timeout or crash) ({log})")
-            for pattern, what in KERNEL_ERRORS:
-                hit = next((l.strip() for l in lines if pattern.search(l)), None)
-                if hit:
-                    counts.add("fail", f"{what}: {hit[:120]} ({log})")
+            scan_console(lines, log, counts)
         elif not seen_any:
             counts.add("fail", f"no KTAP results in {log}")
         for status, name, _ in leaves:
             counts.add(status, f"{name} ({log})" if status == "fail" else name)
-    for name in counts.failures:
+    for name, details in counts.failures:
         print(f"FAILED: {name}")
+        for line in details:
+            print(f"    | {line}")
     print(f"{counts.passed} passed, {counts.failed} failed, {counts.skipped} skipped")
     return 1 if counts.failed else 0
 
