@@ -3,11 +3,11 @@
 """Count KTAP results in console logs and KTAP files.
 
     ktap.py [FILE...] [--console LOG...]
-        print failures, then "N passed, N failed, N skipped"; files after
-        --console are guest consoles: a missing boot, a missing completion
-        marker and kernel error reports count as failures there too; a
-        report's failure names its kind, log and line, and its first lines
-        follow
+        print failures, then "N passed, N failed, N skipped".  Files after
+        --console are guest consoles: a missing boot, a missing end marker,
+        an incomplete kernel log and kernel reports count as failures there
+        too; a report's failure names its kind, log and line, and its first
+        lines follow.
 
 Leaf results are counted; a result line that closes a nested block of
 results is a parent and only checked against its block's plan.  A block
@@ -23,7 +23,14 @@ import sys
 
 RESULT = re.compile(r"^(not ok|ok) (\d+)\s*-?\s*(.*)$")
 PLAN = re.compile(r"^1\.\.(\d+)")
+# The guest console contract (scripts/guest/init, issue 11): the kernel log
+# streamed as "# kmsg: " lines, its losses, and the end markers.
 DONE_MARKER = "# callops-guest: done"
+LOG_COMPLETE_MARKER = "# callops-guest: kernel log complete"
+# False until scripts/guest/init prints LOG_COMPLETE_MARKER (the guest side
+# of the contract, issue 11 item 1); True from then on.
+REQUIRE_LOG_COMPLETE = False
+KMSG_LOST = re.compile(r"# callops-kmsg: (\d+) records lost")
 KMSG = "# kmsg: "
 REPORT_LINES = 8
 
@@ -161,13 +168,18 @@ def is_ktap(line):
 
 
 def scan_console(lines, log, counts):
-    """The console's own failures: boot, completion marker, kernel reports."""
+    """The console's own failures: boot, end markers, kernel log, reports."""
     if not any(l.startswith("KTAP version") for l in lines):
         counts.add("fail", f"boot: no KTAP output from the guest ({log})")
     elif not any(l.startswith(DONE_MARKER) for l in lines):
         counts.add("fail", f"guest did not finish (timeout or crash) ({log})")
+    elif REQUIRE_LOG_COMPLETE and not any(l.startswith(LOG_COMPLETE_MARKER) for l in lines):
+        counts.add("fail", f"kernel log not complete: no '{LOG_COMPLETE_MARKER}' ({log})")
     hits = {}  # kind -> line indexes, in order of first appearance
     for i, line in enumerate(lines):
+        m = KMSG_LOST.search(line)
+        if m:
+            counts.add("fail", f"kernel log incomplete: {m.group(1)} records lost ({log}:{i + 1})")
         kind = next((k for k, pattern in KERNEL_REPORTS if pattern.search(line)), None)
         if kind:
             hits.setdefault(kind, []).append(i)
