@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 """Count KTAP results in console logs and KTAP files.
 
-    ktap.py [FILE...] [--console LOG...]
-        print failures, then "N passed, N failed, N skipped".  Files after
-        --console are guest consoles: a missing boot, a missing end marker,
-        an incomplete kernel log and kernel reports count as failures there
-        too; a report's failure names its kind, log and line, and its first
-        lines follow.
+    ktap.py --kernel VARIANT [FILE...] [--console LOG...]
+        print failures, then "N passed, N failed, N skipped".  --kernel
+        (callops, debug or vanilla) names the kernel of the files after it
+        and may come again.  Files after --console are guest consoles: a
+        missing boot, a missing end marker, an incomplete kernel log and
+        kernel reports count as failures there too; a report's failure
+        names its kind, log and line, and its first lines follow.
 
 Leaf results are counted; a result line that closes a nested block of
 results is a parent and only checked against its block's plan.  A block
@@ -15,9 +16,14 @@ that printed a plan fails each result it did not print, whether its parent
 line came or not (a block left open when the input ends, or followed by
 another block).  A result's name is its path from the top block, e.g.
 "ftracetest/test.d/00basic/basic2.tc".
+
+On the callops and debug kernels a skip fails unless selftests/expected-skips
+lists it for that kernel; on vanilla every skip is only counted.
 """
 
+import fnmatch
 import itertools
+import os
 import re
 import sys
 
@@ -32,6 +38,10 @@ LOG_COMPLETE_MARKER = "# callops-guest: kernel log complete"
 REQUIRE_LOG_COMPLETE = False
 KMSG_LOST = re.compile(r"# callops-kmsg: (\d+) records lost")
 KMSG = "# kmsg: "
+EXPECTED_SKIPS = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                              "..", "selftests", "expected-skips")
+# Kernel variants, and whether expected-skips applies to them.
+VARIANTS = {"callops": True, "debug": True, "vanilla": False}
 REPORT_LINES = 8
 
 # Kernel reports that fail a run wherever they appear in a console line
@@ -76,6 +86,11 @@ KERNEL_REPORTS = [(kind, re.compile(pattern)) for kind, pattern in [
     ("BUG", r"(?<![A-Z])BUG: "),
     ("kernel panic", r"Kernel panic - not syncing"),
 ]]
+
+
+def error(msg):
+    print(f"ktap.py: {msg}", file=sys.stderr)
+    sys.exit(2)
 
 
 class Counts:
@@ -198,22 +213,85 @@ def scan_console(lines, log, counts):
                    [first.rstrip("\r\n")] + list(itertools.islice(report, REPORT_LINES - 1)))
 
 
-def main(argv):
-    console = False
-    counts = Counts()
-    for log in argv:
-        if log == "--console":
-            console = True
-            continue
-        with open(log, errors="replace") as f:
+def load_expected_skips(path):
+    """Entries "<variant> <result-name-glob> # <reason>" of PATH."""
+    entries = []
+    try:
+        with open(path) as f:
             lines = f.readlines()
+    except OSError as e:
+        error(f"cannot read {path}: {e.strerror}")
+    for lineno, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        what, sep, reason = line.partition(" # ")
+        variant, _, glob = what.strip().partition(" ")
+        if not sep or not reason.strip() or not glob.strip():
+            error(f"{path}:{lineno}: want '<kernel> <result-name-glob> # <reason>'")
+        if not VARIANTS.get(variant):
+            kernels = ", ".join(v for v, listed in VARIANTS.items() if listed)
+            error(f"{path}:{lineno}: kernel '{variant}' has no expected skips ({kernels})")
+        entries.append({"variant": variant, "glob": glob.strip(),
+                        "reason": reason.strip(), "seen": False})
+    return entries
+
+
+def count_leaves(leaves, path, kernel, expected, counts):
+    """Count a file's leaf results; a skip on a kernel with expected skips
+    fails unless an entry of EXPECTED for it matches its name."""
+    for status, name, reason in leaves:
+        if status == "skip" and VARIANTS[kernel]:
+            entry = next((e for e in expected if e["variant"] == kernel and
+                          fnmatch.fnmatchcase(name, e["glob"])), None)
+            if entry is None:
+                status, name = "fail", f"unexpected skip: {name}: {reason or 'no reason given'}"
+            else:
+                entry["seen"] = True
+        counts.add(status, f"{name} ({path})" if status == "fail" else name)
+
+
+def main(argv):
+    counts = Counts()
+    files = []  # (path, kernel, console)
+    kernel, console = None, False
+    args = iter(argv)
+    for arg in args:
+        if arg == "--console":
+            console = True
+        elif arg == "--kernel":
+            kernel = next(args, None)
+            if kernel not in VARIANTS:
+                error(f"--kernel wants one of {', '.join(VARIANTS)}, got {kernel!r}")
+        elif arg.startswith("--"):
+            error(f"unknown option {arg}")
+        elif kernel is None:
+            error(f"--kernel VARIANT must come before {arg}")
+        else:
+            files.append((arg, kernel, console))
+    if not files:
+        error("no files (usage: ktap.py --kernel VARIANT [FILE...] [--console LOG...])")
+    expected = []
+    if any(VARIANTS[k] for _, k, _ in files):
+        expected = load_expected_skips(EXPECTED_SKIPS)
+
+    for path, kernel, console in files:
+        try:
+            with open(path, errors="replace") as f:
+                lines = f.readlines()
+        except OSError as e:
+            error(f"cannot read {path}: {e.strerror}")
         leaves, seen_any = parse_ktap(lines)
         if console:
-            scan_console(lines, log, counts)
+            scan_console(lines, path, counts)
         elif not seen_any:
-            counts.add("fail", f"no KTAP results in {log}")
-        for status, name, _ in leaves:
-            counts.add(status, f"{name} ({log})" if status == "fail" else name)
+            counts.add("fail", f"no KTAP results in {path}")
+        count_leaves(leaves, path, kernel, expected, counts)
+
+    kernels = {k for _, k, _ in files}
+    for e in expected:
+        if e["variant"] in kernels and not e["seen"]:
+            print(f"note: expected skip did not occur: {e['variant']} {e['glob']} # {e['reason']}")
     for name, details in counts.failures:
         print(f"FAILED: {name}")
         for line in details:
