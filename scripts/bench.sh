@@ -57,5 +57,6 @@ in_root python3 "$TOP/scripts/bench_table.py" "$versions" "${results[@]}" \
 	>"$TOP/Documentation/benchmarks.md"
 in_root python3 "$TOP/scripts/bench_plot.py" "$TOP/Documentation/benchmarks-ops.png" \
 	"${results[@]}" || die "bench_plot.py failed"
-in_root python3 "$TOP/scripts/ktap.py" --console "${results[@]#*=}" | tail -n 1
+in_root python3 "$TOP/scripts/ktap.py" --console --kernel vanilla "$LOGDIR/vanilla.log" \
+	--kernel callops "$LOGDIR/callops.log" "$LOGDIR/callops+module.log" | tail -n 1
 echo "table: Documentation/benchmarks.md (logs $LOGDIR)"

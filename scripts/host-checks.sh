@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # host-checks.sh KERNEL_DIR: checks that need no guest, as KTAP on stdout:
 # checkpatch --strict on every patch of the series, rustfmt and clippy on
-# the module (clippy through the kernel's CLIPPY=1 module build).
+# the module (clippy through the kernel's CLIPPY=1 module build), and the
+# result counter's self-test (scripts/test_ktap.py, its cases nested).
 source "$(dirname "$0")/lib.sh"
 
 KOUT=$1
@@ -20,9 +21,9 @@ result()
 	if [ "$1" = 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; fi
 }
 
-stage "host checks: checkpatch, rustfmt, clippy"
+stage "host checks: checkpatch, rustfmt, ktap.py self-test, clippy"
 echo "KTAP version 1"
-echo "1..$((${#patches[@]} + 2 + (${#patches[@]} == 0)))"
+echo "1..$((${#patches[@]} + 3 + (${#patches[@]} == 0)))"
 if [ ${#patches[@]} -eq 0 ]; then
 	n=$((n + 1))
 	echo "ok $n checkpatch --strict # SKIP arch-riscv-patch/series is empty"
@@ -43,6 +44,12 @@ in_root rustfmt --check --edition 2021 --config-path "$TREE/.rustfmt.toml" \
 	"$TOP"/rust/*.rs >"$LOGS/rustfmt.log" 2>&1 || rc=$?
 sed 's/^/# /' "$LOGS/rustfmt.log" | head -n 40
 result "$rc" "rustfmt --check rust/"
+
+# ktap.py on made-up consoles: its cases as a nested KTAP block.
+rc=0
+in_root python3 -B "$TOP/scripts/test_ktap.py" >"$LOGS/test_ktap.log" 2>&1 || rc=$?
+sed 's/^/    /' "$LOGS/test_ktap.log"
+result "$rc" "ktap.py self-test (scripts/test_ktap.py)"
 
 # A warning is a failure: clippy lints arrive as warnings.
 if ! grep -q ' ftrace_callops_register$' "$KOUT/System.map"; then

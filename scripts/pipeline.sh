@@ -105,5 +105,5 @@ fi
 stage "results"
 echo "logs: $LOGDIR"
 set +o errexit
-in_root python3 "$TOP/scripts/ktap.py" "${results[@]}" | tee "$LOGDIR/summary"
+in_root python3 "$TOP/scripts/ktap.py" --kernel "$KERNEL" "${results[@]}" | tee "$LOGDIR/summary"
 exit "${PIPESTATUS[0]}"
