@@ -242,10 +242,14 @@ impl HitCounter {
         }
         if text.is_empty() {
             self.stop();
-            Ok(())
-        } else {
-            self.start(text)
+            return Ok(());
         }
+        // Only separators: an empty filter, which ftrace reads as every function.
+        if patterns(text).next().is_none() {
+            pr_warn!("hit_filter: no function name or glob in '{text}'\n");
+            return Err(EINVAL);
+        }
+        self.start(text)
     }
 
     /// Counts the functions matching `text` (at least one pattern) from now on, from zero.

@@ -31,9 +31,9 @@ refused()
 	fi
 }
 
-ktap_plan 9
+ktap_plan 11
 if [ ! -e "$KO" ]; then
-	ktap_skip_all 9 "hit counter test" "kernel has no call ops provider interface (vanilla)"
+	ktap_skip_all 11 "hit counter test" "kernel has no call ops provider interface (vanilla)"
 fi
 ktap_result "insmod callops.ko" insmod "$KO"
 ktap_result "filter ksys_sync" sh -c "echo ksys_sync >$D/hit_filter"
@@ -46,6 +46,9 @@ ktap_result "the call site's slot names the module's ops, not the list" \
 refused "unknown function" no_such_function_callops
 refused "glob matching nothing" 'zz_no_such_callops_*'
 refused "over-long string" "$(printf '%0300d' 0)"
+# An empty filter would be every function.
+refused "separators only ','" ','
+refused "separators only ' , ,'" ' , ,'
 ktap_result "empty write stops counting" sh -c "echo >$D/hit_filter"
 ktap_result "rmmod callops" rmmod callops
 ktap_finish
