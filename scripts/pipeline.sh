@@ -62,10 +62,14 @@ if [ "$CMD" = check-debug ]; then
 	APPEND="${APPEND:-} BPF_TRAMP_MANY=100 CHURN_CYCLES=20 CALLOPS_SUITE_TIMEOUT=3600"
 	APPEND="$APPEND CALLOPS_FTRACETEST_TIMEOUT=600"
 fi
+# Every setting is checked here, before anything is built.
+[[ $SUITES =~ ^[a-z0-9_]+(,[a-z0-9_]+)*$ ]] ||
+	die "SUITES=$SUITES: want one or more suites, comma separated (known: $KNOWN_SUITES)"
 for s in ${SUITES//,/ }; do
 	[ "$s" = demo ] || [[ ",$KNOWN_SUITES," == *",$s,"* ]] ||
 		die "unknown suite '$s' (known: $KNOWN_SUITES)"
 done
+"$TOP/scripts/qemu.sh" --check
 need_root
 
 LOGDIR=$CACHE/logs/$(date +%Y%m%d-%H%M%S)-$CMD-$KERNEL
