@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # host-checks.sh KERNEL_DIR: checks that need no guest, as KTAP on stdout:
 # checkpatch --strict on every patch of the series, rustfmt and clippy on
-# the module (clippy through the kernel's CLIPPY=1 module build).
+# the module (clippy through the kernel's CLIPPY=1 module build), and bad
+# settings of make, pipeline.sh and qemu.sh refused (refusals.sh, nested).
 source "$(dirname "$0")/lib.sh"
 
 KOUT=$1
@@ -20,9 +21,9 @@ result()
 	if [ "$1" = 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; fi
 }
 
-stage "host checks: checkpatch, rustfmt, clippy"
+stage "host checks: checkpatch, rustfmt, clippy, refused settings"
 echo "KTAP version 1"
-echo "1..$((${#patches[@]} + 2 + (${#patches[@]} == 0)))"
+echo "1..$((${#patches[@]} + 3 + (${#patches[@]} == 0)))"
 if [ ${#patches[@]} -eq 0 ]; then
 	n=$((n + 1))
 	echo "ok $n checkpatch --strict # SKIP arch-riscv-patch/series is empty"
@@ -43,6 +44,11 @@ in_root rustfmt --check --edition 2021 --config-path "$TREE/.rustfmt.toml" \
 	"$TOP"/rust/*.rs >"$LOGS/rustfmt.log" 2>&1 || rc=$?
 sed 's/^/# /' "$LOGS/rustfmt.log" | head -n 40
 result "$rc" "rustfmt --check rust/"
+
+rc=0
+"$TOP/scripts/refusals.sh" "$KOUT" >"$LOGS/refusals.ktap" || rc=$?
+sed 's/^/    /' "$LOGS/refusals.ktap"
+result "$rc" "bad settings refused before any build (scripts/refusals.sh)"
 
 # A warning is a failure: clippy lints arrive as warnings.
 if ! grep -q ' ftrace_callops_register$' "$KOUT/System.map"; then
