@@ -3,7 +3,9 @@
 # pipeline.sh run|check|check-full|check-debug: the README's commands.
 #
 #   run         build what is missing, boot the kernel, load the module and
-#               print a two-instance trace-cmd session's report
+#               print a two-instance trace-cmd session's report: the
+#               terminal shows the lines scripts/guest/demo.sh marks for
+#               the user, the console log everything
 #   check       host checks (checkpatch --strict, rustfmt, clippy) and every
 #               guest suite; ftracetest runs the subset in ftracetest.subset;
 #               then a second boot without Ziccif and with ftrace=function

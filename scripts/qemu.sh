@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # qemu.sh KERNEL_DIR INITRD LOG SUITES: boot QEMU virt with the suites named
 # (comma separated) and save the console to LOG.  Progress (each suite's
-# result) is printed as it comes; SHOW=1 prints the whole console instead.
-# Exits non-zero, with QEMU's message, if QEMU fails (to start: a missing
-# kernel, memory it cannot set up); a timeout is left to the results (no
-# completion marker in LOG).
+# result) is printed as it comes; SHOW=1 (make run) prints instead the lines
+# a suite marks for the user ("# show: ", scripts/guest/demo.sh) and the
+# suites' results.  Exits non-zero, with QEMU's message, if QEMU fails (to
+# start: a missing kernel, memory it cannot set up); a timeout is left to
+# the results (no completion marker in LOG).
 # qemu.sh --check: only check the settings (pipeline.sh, before any build).
 # Settings: SMP (vCPUs, default 2), MEM (default 2G), TIMEOUT (seconds,
 # default 1800), APPEND (extra kernel parameters), ICOUNT=1 (-icount
@@ -56,7 +57,10 @@ append="console=ttyS0 quiet panic=-1 CALLOPS_SUITES=$SUITES CALLOPS_ZICCIF=${ZIC
 mkdir -p "$(dirname "$LOG")"
 stage "boot $(basename "$KOUT") with $SMP vCPU(s), $MEM, Ziccif ${ZICCIF:-1}: suites $SUITES (log $LOG)"
 filter=(grep --line-buffered -E '^(not )?ok [0-9]+ |^# [a-z-]+: exit')
-[ "${SHOW:-0}" = 1 ] && filter=(cat)
+if [ "${SHOW:-0}" = 1 ]; then
+	# A suite's own lines are indented by 4 (scripts/guest/init).
+	filter=(sed -u -n -e 's/^    # show: //p' -e '/^\(not \)\?ok [0-9]\+ /p')
+fi
 started=$SECONDS
 set +o errexit
 in_root timeout --foreground -k 10 "$TIMEOUT" qemu-system-riscv64 "${opts[@]}" \
