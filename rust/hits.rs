@@ -11,9 +11,10 @@
 //! entry with a compare-and-exchange on a function's first hit.
 //!
 //! Two ops take turns, so that a new filter is checked without touching the current one:
-//! the idle ops gets the new filter (which fails with nothing changed if a pattern matches
-//! nothing) and is registered, then the old one is unregistered. Its counts stay readable
-//! until the next change.
+//! the ops whose counts are not shown gets the new filter (which fails with nothing changed if
+//! a pattern matches nothing) and is registered, then the old one is unregistered. Its counts
+//! stay readable until the next change; a change that fails (a filter of separators only, no
+//! match, registration refused) leaves the shown filter and counts as they were.
 
 use core::fmt;
 use kernel::{
@@ -147,6 +148,10 @@ impl Bank {
 }
 
 /// The filter state, changed only by writes to `hit_filter`.
+///
+/// # Invariants
+///
+/// `active` is `None` or equal to `shown`.
 struct Filter {
     /// The registered ops, if any.
     active: Option<Bank>,
@@ -242,10 +247,14 @@ impl HitCounter {
         }
         if text.is_empty() {
             self.stop();
-            Ok(())
-        } else {
-            self.start(text)
+            return Ok(());
         }
+        // Only separators: an empty filter, which ftrace reads as every function.
+        if patterns(text).next().is_none() {
+            pr_warn!("hit_filter: no function name or glob in '{text}'\n");
+            return Err(EINVAL);
+        }
+        self.start(text)
     }
 
     /// Counts the functions matching `text` (at least one pattern) from now on, from zero.
@@ -253,7 +262,9 @@ impl HitCounter {
         let mut saved = KVec::new();
         saved.extend_from_slice(text.as_bytes(), GFP_KERNEL)?;
         let mut filter = self.filter.lock();
-        let next_bank = filter.active.map_or(Bank::A, Bank::other);
+        // Never the shown ops (the active one, or the last one once stopped): it is cleared
+        // below, and if registering fails, its counts must stay as they were.
+        let next_bank = filter.shown.map_or(Bank::A, Bank::other);
         let next = self.ops(next_bank);
         for (n, pattern) in patterns(text).enumerate() {
             next.set_filter(pattern.as_bytes(), n == 0).map_err(|e| {
@@ -266,11 +277,17 @@ impl HitCounter {
                 }
             })?;
         }
-        // Unregistered since it was last active: no callback is writing to it.
+        // Not the active ops (by the type invariants, the active one is shown): no callback is
+        // writing to it.
         next.data().clear();
         next.register().inspect_err(|e| {
-            pr_warn!("hit_filter: cannot register ftrace ops: {e:?}\n");
+            if *e == EBUSY {
+                pr_warn!("hit_filter: cannot register ftrace ops: EBUSY (ftrace_enabled 0?)\n");
+            } else {
+                pr_warn!("hit_filter: cannot register ftrace ops: {e:?}\n");
+            }
         })?;
+        // INVARIANT: `active` and `shown` both become `next_bank`.
         if let Some(old) = filter.active.replace(next_bank) {
             if let Err(e) = self.ops(old).unregister() {
                 pr_err!("hit_filter: cannot unregister ftrace ops: {e:?}\n");
@@ -284,6 +301,7 @@ impl HitCounter {
     /// Stops counting; the counts stay readable.
     fn stop(&self) {
         let mut filter = self.filter.lock();
+        // INVARIANT: `active` becomes `None`.
         if let Some(old) = filter.active.take() {
             if let Err(e) = self.ops(old).unregister() {
                 pr_err!("hit_filter: cannot unregister ftrace ops: {e:?}\n");

@@ -402,6 +402,11 @@ pub(crate) trait FtraceCallback: Send + Sync {
 /// The ops does not set `FTRACE_OPS_FL_RECURSION`: with it, ftrace would call it through
 /// `ftrace_ops_assist_func()`, and a call site it alone traces could not get it in its slot.
 ///
+/// It sets `FTRACE_OPS_FL_PERMANENT`: while `kernel.ftrace_enabled` is 0, ftrace patches no
+/// call site, so a registered ops would silently never be called. With the flag,
+/// registering then fails with `EBUSY`, and `ftrace_enabled` cannot be turned off while the
+/// ops is registered.
+///
 /// # Invariants
 ///
 /// `raw` is an `ftrace_ops` whose `func` is `ops_callback::<T>`; it is registered with ftrace
@@ -429,12 +434,14 @@ impl<T: FtraceCallback> FtraceOps<T> {
         try_pin_init!(Self {
             data <- data,
             enabled <- new_mutex!(false),
-            // INVARIANT: A zeroed ops with only `func` set is what ftrace expects of a new ops.
+            // INVARIANT: A zeroed ops with only `func` and `flags` set is what ftrace expects
+            // of a new ops.
             raw <- Opaque::ffi_init(|slot: *mut bindings::ftrace_ops| {
                 // SAFETY: `slot` is valid for writes of one `ftrace_ops`.
                 unsafe {
                     slot.write_bytes(0, 1);
                     (*slot).func = Some(ops_callback::<T>);
+                    (*slot).flags = bindings::FTRACE_OPS_FL_PERMANENT as c_ulong;
                 }
             }),
         }? Error)
@@ -461,7 +468,8 @@ impl<T: FtraceCallback> FtraceOps<T> {
         })
     }
 
-    /// Registers the ops: `T::call()` runs from now on. `EBUSY` if already registered.
+    /// Registers the ops: `T::call()` runs from now on. `EBUSY` if already registered or if
+    /// `kernel.ftrace_enabled` is 0.
     pub(crate) fn register(&self) -> Result {
         let mut enabled = self.enabled.lock();
         if *enabled {

@@ -7,6 +7,8 @@
 # at boot (scripts/boot_init.py).  Writes Documentation/benchmarks.md.
 source "$(dirname "$0")/lib.sh"
 
+# Only TIMEOUT is the user's: the boots below set SMP and MEM.
+SMP=1 MEM=1G "$TOP/scripts/qemu.sh" --check
 need_root
 LOGDIR=$CACHE/logs/$(date +%Y%m%d-%H%M%S)-bench
 mkdir -p "$LOGDIR"

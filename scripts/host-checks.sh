@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # host-checks.sh KERNEL_DIR: checks that need no guest, as KTAP on stdout:
 # checkpatch --strict on every patch of the series, rustfmt and clippy on
-# the module (clippy through the kernel's CLIPPY=1 module build), and the
-# result counter's self-test (scripts/test_ktap.py, its cases nested).
+# the module (clippy through the kernel's CLIPPY=1 module build), the
+# result counter's self-test (scripts/test_ktap.py, its cases nested), and
+# bad settings of make, pipeline.sh and qemu.sh refused (refusals.sh, nested).
 source "$(dirname "$0")/lib.sh"
 
 KOUT=$1
@@ -21,9 +22,9 @@ result()
 	if [ "$1" = 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; fi
 }
 
-stage "host checks: checkpatch, rustfmt, ktap.py self-test, clippy"
+stage "host checks: checkpatch, rustfmt, ktap.py self-test, refused settings, clippy"
 echo "KTAP version 1"
-echo "1..$((${#patches[@]} + 3 + (${#patches[@]} == 0)))"
+echo "1..$((${#patches[@]} + 4 + (${#patches[@]} == 0)))"
 if [ ${#patches[@]} -eq 0 ]; then
 	n=$((n + 1))
 	echo "ok $n checkpatch --strict # SKIP arch-riscv-patch/series is empty"
@@ -50,6 +51,11 @@ rc=0
 in_root python3 -B "$TOP/scripts/test_ktap.py" >"$LOGS/test_ktap.log" 2>&1 || rc=$?
 sed 's/^/    /' "$LOGS/test_ktap.log"
 result "$rc" "ktap.py self-test (scripts/test_ktap.py)"
+
+rc=0
+"$TOP/scripts/refusals.sh" "$KOUT" >"$LOGS/refusals.ktap" || rc=$?
+sed 's/^/    /' "$LOGS/refusals.ktap"
+result "$rc" "bad settings refused before any build (scripts/refusals.sh)"
 
 # A warning is a failure: clippy lints arrive as warnings.
 if ! grep -q ' ftrace_callops_register$' "$KOUT/System.map"; then

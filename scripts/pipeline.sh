@@ -3,7 +3,9 @@
 # pipeline.sh run|check|check-full|check-debug: the README's commands.
 #
 #   run         build what is missing, boot the kernel, load the module and
-#               print a two-instance trace-cmd session's report
+#               print a two-instance trace-cmd session's report: the
+#               terminal shows the lines scripts/guest/demo.sh marks for
+#               the user, the console log everything
 #   check       host checks (checkpatch --strict, rustfmt, clippy) and every
 #               guest suite; ftracetest runs the subset in ftracetest.subset;
 #               then a second boot without Ziccif and with ftrace=function
@@ -62,10 +64,14 @@ if [ "$CMD" = check-debug ]; then
 	APPEND="${APPEND:-} BPF_TRAMP_MANY=100 CHURN_CYCLES=20 CALLOPS_SUITE_TIMEOUT=3600"
 	APPEND="$APPEND CALLOPS_FTRACETEST_TIMEOUT=600"
 fi
+# Every setting is checked here, before anything is built.
+[[ $SUITES =~ ^[a-z0-9_]+(,[a-z0-9_]+)*$ ]] ||
+	die "SUITES=$SUITES: want one or more suites, comma separated (known: $KNOWN_SUITES)"
 for s in ${SUITES//,/ }; do
 	[ "$s" = demo ] || [[ ",$KNOWN_SUITES," == *",$s,"* ]] ||
 		die "unknown suite '$s' (known: $KNOWN_SUITES)"
 done
+"$TOP/scripts/qemu.sh" --check
 need_root
 
 LOGDIR=$CACHE/logs/$(date +%Y%m%d-%H%M%S)-$CMD-$KERNEL
