@@ -20,20 +20,20 @@ refused()
 	before=$(cat "$D/hit_filter" "$D/hits")
 	dmesg -c >/dev/null
 	if printf '%s' "$2" >"$D/hit_filter" 2>/dev/null; then
-		ktap_fail "$1: refused"
+		ktap_test_fail "$1: refused"
 		return
 	fi
 	if dmesg | grep -q 'hit_filter:' && [ "$(cat "$D/hit_filter" "$D/hits")" = "$before" ]; then
-		ktap_pass "$1: refused, warned, nothing changed"
+		ktap_test_pass "$1: refused, warned, nothing changed"
 	else
 		dmesg | tail -n 3 | sed 's/^/# /'
-		ktap_fail "$1: refused, warned, nothing changed"
+		ktap_test_fail "$1: refused, warned, nothing changed"
 	fi
 }
 
 ktap_plan 9
 if [ ! -e "$KO" ]; then
-	ktap_skip_all 9 "hit counter test" "kernel has no call ops provider interface (vanilla)"
+	ktap_skip_plan 9 "hit counter test" "kernel has no call ops provider interface (vanilla)"
 fi
 ktap_result "insmod callops.ko" insmod "$KO"
 ktap_result "filter ksys_sync" sh -c "echo ksys_sync >$D/hit_filter"

@@ -14,10 +14,7 @@ loaded()
 
 ktap_plan $((CYCLES * 4))
 if [ ! -e "$KO" ]; then
-	for n in $(seq $((CYCLES * 4))); do
-		ktap_skip "module test $n" "kernel has no call ops provider interface (vanilla)"
-	done
-	ktap_finish
+	ktap_skip_plan $((CYCLES * 4)) "module test" "kernel has no call ops provider interface (vanilla)"
 fi
 for n in $(seq "$CYCLES"); do
 	dmesg -c >/dev/null
@@ -27,9 +24,9 @@ for n in $(seq "$CYCLES"); do
 	ktap_result "cycle $n: rmmod callops" rmmod callops
 	if ! loaded && dmesg | grep -q 'ftrace: call ops slots from callops$' &&
 		dmesg | grep -q 'ftrace: call ops slots from callops released'; then
-		ktap_pass "cycle $n: unloaded, provider registration and release logged"
+		ktap_test_pass "cycle $n: unloaded, provider registration and release logged"
 	else
-		ktap_fail "cycle $n: unloaded, provider registration and release logged"
+		ktap_test_fail "cycle $n: unloaded, provider registration and release logged"
 		dmesg | tail -n 5 | sed 's/^/# /'
 	fi
 done
