@@ -21,9 +21,9 @@ ops()
 {
 	key=$1
 	shift
-	dmesg -c >/dev/null
+	mark=$(kmsg_mark)
 	modprobe ftrace-ops nr_function_calls=$CALLS "$@" 2>/dev/null
-	v=$(dmesg | sed -n 's/.*Attempted [0-9]* calls to tracee_relevant.*(\([0-9]*\)ns \/ call).*/\1/p')
+	v=$(kmsg_since "$mark" | sed -n 's/.*Attempted [0-9]* calls to tracee_relevant.*(\([0-9]*\)ns \/ call).*/\1/p')
 	if [ -n "$v" ]; then
 		bench "$key" "$v"
 		ktap_test_pass "ftrace-ops $key"

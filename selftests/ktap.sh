@@ -28,6 +28,11 @@
 #   ktap_expect NAME GOT WANT  report whether GOT = WANT, both shown
 #   ktap_subtest NAME CMD..  nest the (K)TAP of CMD (a kselftest program)
 #                          and report NAME by its exit code
+#   kmsg_mark              a cursor into the kernel log: the number of the
+#                          next record (nothing erases the log, so suites
+#                          look only at the records after their cursor)
+#   kmsg_since MARK        the kernel log's lines from MARK on; nothing, and
+#                          a failure, if some of them were lost
 #   traced_calls FUNC N    FUNC entries in the top trace buffer after N sync()s
 #   sync_hits NAME         a counter of the loaded progs/sync_hits.bpf.o
 #   module_step insmod|rmmod   load/unload the callops module between suites
@@ -105,6 +110,18 @@ ktap_finish()
 		exit "$KSFT_SKIP"
 	fi
 	ktap_finished
+}
+
+kmsg_mark()
+{
+	/callops/selftests/kmsg seq
+}
+
+# The lines are held until the end so that a partial log is never seen.
+kmsg_since()
+{
+	kmsg_lines=$(/callops/selftests/kmsg since "$1") || return 1
+	[ -z "$kmsg_lines" ] || printf '%s\n' "$kmsg_lines"
 }
 
 traced_calls()

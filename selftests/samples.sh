@@ -15,14 +15,15 @@ ops_sample()
 {
 	name=$1
 	shift
-	dmesg -c >/dev/null
+	mark=$(kmsg_mark)
 	modprobe ftrace-ops check_count=1 nr_function_calls=1000 "$@" 2>/dev/null
-	line=$(dmesg | grep 'Attempted 1000 calls to tracee_relevant')
+	log=$(kmsg_since "$mark")
+	line=$(printf '%s\n' "$log" | grep 'Attempted 1000 calls to tracee_relevant')
 	ktap_info "$name: $line"
-	if [ -n "$line" ] && ! dmesg | grep -q 'expected'; then
+	if [ -n "$line" ] && ! printf '%s\n' "$log" | grep -q 'expected'; then
 		ktap_test_pass "ftrace-ops $name"
 	else
-		dmesg | tail -n 5 | sed 's/^/# /'
+		printf '%s\n' "$log" | tail -n 5 | sed 's/^/# /'
 		ktap_test_fail "ftrace-ops $name"
 	fi
 }
