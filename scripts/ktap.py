@@ -33,9 +33,6 @@ PLAN = re.compile(r"^1\.\.(\d+)")
 # streamed as "# kmsg: " lines, its losses, and the end markers.
 DONE_MARKER = "# callops-guest: done"
 LOG_COMPLETE_MARKER = "# callops-guest: kernel log complete"
-# False until scripts/guest/init prints LOG_COMPLETE_MARKER (the guest side
-# of the contract, issue 11 item 1); True from then on.
-REQUIRE_LOG_COMPLETE = False
 KMSG_LOST = re.compile(r"# callops-kmsg: (\d+) records lost")
 KMSG = "# kmsg: "
 EXPECTED_SKIPS = os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -188,7 +185,7 @@ def scan_console(lines, log, counts):
         counts.add("fail", f"boot: no KTAP output from the guest ({log})")
     elif not any(l.startswith(DONE_MARKER) for l in lines):
         counts.add("fail", f"guest did not finish (timeout or crash) ({log})")
-    elif REQUIRE_LOG_COMPLETE and not any(l.startswith(LOG_COMPLETE_MARKER) for l in lines):
+    elif not any(l.startswith(LOG_COMPLETE_MARKER) for l in lines):
         counts.add("fail", f"kernel log not complete: no '{LOG_COMPLETE_MARKER}' ({log})")
     hits = {}  # kind -> line indexes, in order of first appearance
     for i, line in enumerate(lines):

@@ -52,7 +52,7 @@ case ${ZICCIF:-1} in
 	;;
 *) die "ZICCIF=$ZICCIF: want 1 (CPU default) or 0 (device tree without Ziccif)" ;;
 esac
-append="console=ttyS0 quiet panic=-1 CALLOPS_SUITES=$SUITES CALLOPS_ZICCIF=${ZICCIF:-1} ${APPEND:-}"
+append="console=ttyS0 log_buf_len=8M panic=-1 CALLOPS_SUITES=$SUITES CALLOPS_ZICCIF=${ZICCIF:-1} ${APPEND:-}"
 
 mkdir -p "$(dirname "$LOG")"
 stage "boot $(basename "$KOUT") with $SMP vCPU(s), $MEM, Ziccif ${ZICCIF:-1}: suites $SUITES (log $LOG)"

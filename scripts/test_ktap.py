@@ -11,9 +11,7 @@ notes and its summary line.  Consoles: a clean one; every kernel report
 kind of ktap.py, each in the "# kmsg: " form and the raw console form;
 near-misses that must pass; truncated nested plans; the end markers and
 lost kernel log records; skips against an expected-skips list; bad input;
-and ktap.py run as a program, for its exit status.  The strict "kernel
-log complete" check is on in every other case (ktap.py's
-REQUIRE_LOG_COMPLETE).  Exit code 0 when every case passes, 1 if not.
+and ktap.py run as a program, for its exit status.  Exit code 0 when every case passes, 1 if not.
 """
 
 import contextlib
@@ -157,8 +155,7 @@ def case(name, files, rc, failed=(), summary=None, sequence=(), notes=(), err=No
     as its last line, the lines SEQUENCE in a row, exactly the notes NOTES
     and ERR on stderr.  ARGV replaces the arguments made from FILES;
     SKIP_LIST is the text of the expected-skips list (None: the checked-in
-    selftests/expected-skips); PROCESS runs ktap.py as a program (with its
-    REQUIRE_LOG_COMPLETE as checked in)."""
+    selftests/expected-skips); PROCESS runs ktap.py as a program."""
     assert " # " not in name, name
     CASES.append(dict(name=name, files=files, rc=rc, failed=failed, summary=summary,
                       sequence=sequence, notes=notes, err=err, kernel=kernel,
@@ -354,8 +351,8 @@ def run_case(c, tmp):
         p = subprocess.run([sys.executable, "-B", KTAP] + argv, capture_output=True, text=True)
         rc, out, err = p.returncode, p.stdout, p.stderr
     else:
-        saved = ktap.EXPECTED_SKIPS, ktap.REQUIRE_LOG_COMPLETE
-        ktap.EXPECTED_SKIPS, ktap.REQUIRE_LOG_COMPLETE = skip_list, True
+        saved = ktap.EXPECTED_SKIPS
+        ktap.EXPECTED_SKIPS = skip_list
         stdout, stderr = io.StringIO(), io.StringIO()
         try:
             with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
@@ -363,7 +360,7 @@ def run_case(c, tmp):
         except SystemExit as e:
             rc = e.code
         finally:
-            ktap.EXPECTED_SKIPS, ktap.REQUIRE_LOG_COMPLETE = saved
+            ktap.EXPECTED_SKIPS = saved
         out, err = stdout.getvalue(), stderr.getvalue()
 
     out = out.splitlines()

@@ -21,14 +21,14 @@ ops()
 {
 	key=$1
 	shift
-	dmesg -c >/dev/null
+	mark=$(kmsg_mark)
 	modprobe ftrace-ops nr_function_calls=$CALLS "$@" 2>/dev/null
-	v=$(dmesg | sed -n 's/.*Attempted [0-9]* calls to tracee_relevant.*(\([0-9]*\)ns \/ call).*/\1/p')
+	v=$(kmsg_since "$mark" | sed -n 's/.*Attempted [0-9]* calls to tracee_relevant.*(\([0-9]*\)ns \/ call).*/\1/p')
 	if [ -n "$v" ]; then
 		bench "$key" "$v"
-		ktap_pass "ftrace-ops $key"
+		ktap_test_pass "ftrace-ops $key"
 	else
-		ktap_fail "ftrace-ops $key"
+		ktap_test_fail "ftrace-ops $key"
 	fi
 }
 
@@ -51,7 +51,7 @@ if [ "${CALLOPS_BENCH_MODULE:-0}" = 1 ]; then
 	bench table.slot_bytes "$((capacity * 8))"
 	bench table.bookkeeping_bytes "$((capacity * 8))"
 else
-	ktap_pass "no module requested"
+	ktap_test_pass "no module requested"
 fi
 
 for regs in 0 1; do
@@ -74,8 +74,8 @@ if bpftool prog loadall /callops/selftests/sync_hits.bpf.o /sys/fs/bpf/bench aut
 	echo >"$T/set_ftrace_filter"
 	rm -rf /sys/fs/bpf/bench
 else
-	ktap_fail "bpf load"
-	ktap_fail "bpf + function tracer"
+	ktap_test_fail "bpf load"
+	ktap_test_fail "bpf + function tracer"
 fi
 # The ftrace-direct sample's trampoline (ftrace-direct-too, on
 # handle_mm_fault(); it trace_printk()s each call): per page fault.
@@ -84,7 +84,7 @@ if modprobe ftrace-direct-too; then
 	loop_cost fault_direct_sample fault
 	rmmod ftrace-direct-too
 else
-	ktap_fail "load ftrace-direct-too"
+	ktap_test_fail "load ftrace-direct-too"
 fi
 # run_bpf_tramp DESC ARGS...: bpf_tramp ARGS, its output in /tmp/bpf_tramp.out;
 # one KTAP result DESC for its exit status, its output's tail on failure.

@@ -12,7 +12,7 @@ FN=ksys_sync
 
 ktap_plan 7
 if ! grep -q 'ftrace=function' /proc/cmdline; then
-	ktap_skip_all 7 "boot trace test" "not booted with ftrace=function"
+	ktap_skip_plan 7 "boot trace test" "not booted with ftrace=function"
 fi
 ktap_expect "function tracer on from boot" "$(cat "$T/current_tracer")" function
 ktap_expect "filter from boot" "$(cat "$T/set_ftrace_filter")" "$FN"

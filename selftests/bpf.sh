@@ -10,16 +10,16 @@ CALLS=1000
 
 ktap_plan 5
 if ! grep -q '^ksys_sync$' /sys/kernel/tracing/available_filter_functions; then
-	ktap_fail "ksys_sync is traceable"
+	ktap_test_fail "ksys_sync is traceable"
 	ktap_finish
 fi
-ktap_pass "ksys_sync is traceable"
+ktap_test_pass "ksys_sync is traceable"
 if ! bpftool prog loadall "$OBJ" "$PIN" autoattach 2>/tmp/bpftool.err; then
 	sed 's/^/# /' /tmp/bpftool.err | tail -n 20
-	ktap_fail "load and attach fentry/fexit on ksys_sync"
+	ktap_test_fail "load and attach fentry/fexit on ksys_sync"
 	ktap_finish
 fi
-ktap_pass "load and attach fentry/fexit on ksys_sync"
+ktap_test_pass "load and attach fentry/fexit on ksys_sync"
 grep ksys_sync /sys/kernel/tracing/enabled_functions | sed 's/^/# enabled: /'
 /callops/selftests/syscall_loop sync "$CALLS" | sed 's/^/# /'
 entry=$(sync_hits fentry_hits)

@@ -23,8 +23,12 @@ else
 	want_log="patching call sites under stop_machine (no Ziccif)"
 	want_state="patching: stop_machine (no Ziccif)"
 fi
-ktap_result "patching mode logged at boot: $want_log" \
-	sh -c "dmesg | grep -qF 'ftrace: $want_log'"
+# The whole kernel log from its first record: nothing erases it.
+logged_at_boot()
+{
+	kmsg_since 0 | grep -qF "ftrace: $1"
+}
+ktap_result "patching mode logged at boot: $want_log" logged_at_boot "$want_log"
 ktap_result "patching mode in debugfs: $want_state" grep -qxF "$want_state" "$STATE"
 if [ "${CALLOPS_ZICCIF:-1}" = 1 ]; then
 	ktap_result "cpuinfo lists ziccif" grep -q '_ziccif' /proc/cpuinfo

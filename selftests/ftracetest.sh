@@ -21,7 +21,7 @@ subset) tests=$(grep -v -e '^#' -e '^$' /callops/selftests/ftracetest.subset) ;;
 *) tests=$(echo "$CALLOPS_FTRACETEST" | tr ',' ' ') ;;
 esac
 for tc in $tests; do
-	[ -f "$tc" ] || { ktap_plan 1; ktap_fail "$tc: no such test"; ktap_finish; }
+	[ -f "$tc" ] || { ktap_plan 1; ktap_test_fail "$tc: no such test"; ktap_finish; }
 done
 # show_log: the end of the failed test's log (ftracetest -v prints it)
 show_log()
@@ -79,28 +79,28 @@ for tc in $tests; do
 	case $rc:$verdict in
 	137:*)
 		timedout=$((timedout + 1))
-		ktap_fail "$tc: timed out after ${TEST_TIMEOUT}s"
+		ktap_test_fail "$tc: timed out after ${TEST_TIMEOUT}s"
 		show_log ;;
 	*"# SKIP"*)
 		unsupported=$((unsupported + 1))
 		ktap_skip "$desc" "unsupported" ;;
 	*"# XFAIL"*)
 		xfail=$((xfail + 1))
-		ktap_pass "$desc # XFAIL" ;;
+		ktap_test_xfail "$desc" ;;
 	*"not ok 1"*"UNRESOLVED"*)
 		unresolved=$((unresolved + 1))
-		ktap_fail "$desc # UNRESOLVED"
+		ktap_test_fail "$desc # UNRESOLVED"
 		show_log ;;
 	*"not ok 1"*)
 		fail=$((fail + 1))
-		ktap_fail "$desc"
+		ktap_test_fail "$desc"
 		show_log ;;
 	*"ok 1"*)
 		pass=$((pass + 1))
-		ktap_pass "$desc" ;;
+		ktap_test_pass "$desc" ;;
 	*)
 		fail=$((fail + 1))
-		ktap_fail "$tc: no result (exit $rc)"
+		ktap_test_fail "$tc: no result (exit $rc)"
 		tail -n 5 /tmp/ft.out | sed 's/^/# /' ;;
 	esac
 	echo "# $tc: ${start}s -> ${end}s"

@@ -1,28 +1,49 @@
 # SPDX-License-Identifier: GPL-2.0
 # KTAP helpers for the guest suites (busybox sh).  Source, do not run.
-#   ktap_plan N            header and plan
-#   ktap_result NAME CMD.. run CMD, report ok/not ok NAME
-#   ktap_pass/fail NAME    report a result decided by the caller
-#   ktap_skip NAME WHY     report a skip
-#   ktap_skip_all N WHAT WHY   skip the N planned results and exit 4
+#
+# The kernel's kselftest/ktap_helpers.sh (installed beside this file from
+# the booted tree, see Makefile) gives the counters and these, used as they
+# are (they work under busybox sh; they echo the description unquoted, so
+# a word of it with * ? [ is matched against the current directory):
+#   ktap_test_pass NAME, ktap_test_fail NAME, ktap_test_xfail NAME
+#   ktap_set_plan N, ktap_print_totals, KSFT_PASS KSFT_FAIL KSFT_SKIP
+# This file keeps only what those do not do, each with the reason:
+#   ktap_plan N            "KTAP version 1" and the plan: ktap_print_header
+#                          prints kselftest's "TAP version 13", and our
+#                          console is one nested KTAP document
+#   ktap_result NAME CMD.. run CMD, report ok/not ok NAME: ktap_test_result
+#                          runs `$@` unquoted, which splits an argument such
+#                          as sh -c "echo x >file" into words
+#   ktap_skip NAME WHY     ok NAME # SKIP WHY: ktap_test_skip takes no reason
+#   ktap_skip_plan N NAME WHY  skip the N results already planned and exit
+#                          4: ktap_skip_all prints a "1..0 # SKIP" plan,
+#                          only for a program that has printed no plan yet
+#   ktap_info TEXT..       "# TEXT" verbatim: ktap_print_msg echoes its
+#                          arguments unquoted (globbed, spaces squeezed)
+#   ktap_finish            exit 0 (pass), 1 (a failure or a result missing
+#                          from the plan) or 4 (every result a skip, which
+#                          /init, like kselftest's runner.sh, reports as a
+#                          skipped suite): ktap_finished exits 0 then
+# and what the kernel has no helper for:
 #   ktap_expect NAME GOT WANT  report whether GOT = WANT, both shown
 #   ktap_subtest NAME CMD..  nest the (K)TAP of CMD (a kselftest program)
 #                          and report NAME by its exit code
-#   ktap_finish            exit 0 (pass), 1 (a failure) or 4 (all skipped)
+#   kmsg_mark              a cursor into the kernel log: the number of the
+#                          next record (nothing erases the log, so suites
+#                          look only at the records after their cursor)
+#   kmsg_since MARK        the kernel log's lines from MARK on; nothing, and
+#                          a failure, if some of them were lost
 #   traced_calls FUNC N    FUNC entries in the top trace buffer after N sync()s
 #   sync_hits NAME         a counter of the loaded progs/sync_hits.bpf.o
 #   module_step insmod|rmmod   load/unload the callops module between suites
 #   callops_counter NAME   a call-site cost counter of the series (0 without it)
-# Exit codes follow kselftest: PASS 0, FAIL 1, SKIP 4.
 
-KTAP_N=0
-KTAP_FAILED=0
-KTAP_SKIPPED=0
+. /callops/selftests/ktap_helpers.sh
 
 ktap_plan()
 {
 	echo "KTAP version 1"
-	echo "1..$1"
+	ktap_set_plan "$1"
 }
 
 ktap_info()
@@ -30,27 +51,14 @@ ktap_info()
 	echo "# $*"
 }
 
-ktap_pass()
-{
-	KTAP_N=$((KTAP_N + 1))
-	echo "ok $KTAP_N $1"
-}
-
-ktap_fail()
-{
-	KTAP_N=$((KTAP_N + 1))
-	KTAP_FAILED=$((KTAP_FAILED + 1))
-	echo "not ok $KTAP_N $1"
-}
-
 ktap_skip()
 {
-	KTAP_N=$((KTAP_N + 1))
-	KTAP_SKIPPED=$((KTAP_SKIPPED + 1))
-	echo "ok $KTAP_N $1 # SKIP $2"
+	echo "ok $KTAP_TESTNO $1 # SKIP $2"
+	KTAP_TESTNO=$((KTAP_TESTNO + 1))
+	KTAP_CNT_SKIP=$((KTAP_CNT_SKIP + 1))
 }
 
-ktap_skip_all()
+ktap_skip_plan()
 {
 	for n in $(seq "$1"); do
 		ktap_skip "$2 $n" "$3"
@@ -63,9 +71,9 @@ ktap_result()
 	name=$1
 	shift
 	if "$@"; then
-		ktap_pass "$name"
+		ktap_test_pass "$name"
 	else
-		ktap_fail "$name"
+		ktap_test_fail "$name"
 	fi
 }
 
@@ -88,10 +96,32 @@ ktap_subtest()
 	done
 	rc=$(sed -n 's/^rc=//p' /tmp/subtest.rc)
 	case $rc in
-	0) ktap_pass "$name" ;;
-	4) ktap_skip "$name" "exit code 4" ;;
-	*) ktap_info "$name: exit $rc"; ktap_fail "$name" ;;
+	"$KSFT_PASS") ktap_test_pass "$name" ;;
+	"$KSFT_SKIP") ktap_skip "$name" "exit code $KSFT_SKIP" ;;
+	*) ktap_info "$name: exit $rc"; ktap_test_fail "$name" ;;
 	esac
+}
+
+ktap_finish()
+{
+	if [ "$KTAP_CNT_SKIP" -gt 0 ] && [ "$KTAP_CNT_SKIP" -eq "$KSFT_NUM_TESTS" ] &&
+		[ "$KTAP_TESTNO" -eq $((KTAP_CNT_SKIP + 1)) ]; then
+		ktap_print_totals
+		exit "$KSFT_SKIP"
+	fi
+	ktap_finished
+}
+
+kmsg_mark()
+{
+	/callops/selftests/kmsg seq
+}
+
+# The lines are held until the end so that a partial log is never seen.
+kmsg_since()
+{
+	kmsg_lines=$(/callops/selftests/kmsg since "$1") || return 1
+	[ -z "$kmsg_lines" ] || printf '%s\n' "$kmsg_lines"
 }
 
 traced_calls()
@@ -123,7 +153,7 @@ module_step()
 {
 	ktap_plan 2
 	if [ ! -e /callops/callops.ko ]; then
-		ktap_skip_all 2 "$1 callops" "kernel has no call ops provider interface (vanilla)"
+		ktap_skip_plan 2 "$1 callops" "kernel has no call ops provider interface (vanilla)"
 	fi
 	if [ "$1" = insmod ]; then
 		ktap_result "insmod callops.ko" insmod /callops/callops.ko
@@ -133,11 +163,4 @@ module_step()
 		ktap_result "provider gone" grep -qx 'provider: none (list ops)' "$CALLOPS_STATE"
 	fi
 	ktap_finish
-}
-
-ktap_finish()
-{
-	[ "$KTAP_FAILED" -eq 0 ] || exit 1
-	[ "$KTAP_N" -gt 0 ] && [ "$KTAP_SKIPPED" -eq "$KTAP_N" ] && exit 4
-	exit 0
 }

@@ -14,23 +14,21 @@ loaded()
 
 ktap_plan $((CYCLES * 4))
 if [ ! -e "$KO" ]; then
-	for n in $(seq $((CYCLES * 4))); do
-		ktap_skip "module test $n" "kernel has no call ops provider interface (vanilla)"
-	done
-	ktap_finish
+	ktap_skip_plan $((CYCLES * 4)) "module test" "kernel has no call ops provider interface (vanilla)"
 fi
 for n in $(seq "$CYCLES"); do
-	dmesg -c >/dev/null
+	mark=$(kmsg_mark)
 	ktap_result "cycle $n: insmod callops.ko" insmod "$KO"
 	ktap_result "cycle $n: loaded, with debugfs callops/state" \
 		sh -c 'grep -q "^callops " /proc/modules && [ -r /sys/kernel/debug/callops/state ]'
 	ktap_result "cycle $n: rmmod callops" rmmod callops
-	if ! loaded && dmesg | grep -q 'ftrace: call ops slots from callops$' &&
-		dmesg | grep -q 'ftrace: call ops slots from callops released'; then
-		ktap_pass "cycle $n: unloaded, provider registration and release logged"
+	log=$(kmsg_since "$mark")
+	if ! loaded && printf '%s\n' "$log" | grep -q 'ftrace: call ops slots from callops$' &&
+		printf '%s\n' "$log" | grep -q 'ftrace: call ops slots from callops released'; then
+		ktap_test_pass "cycle $n: unloaded, provider registration and release logged"
 	else
-		ktap_fail "cycle $n: unloaded, provider registration and release logged"
-		dmesg | tail -n 5 | sed 's/^/# /'
+		ktap_test_fail "cycle $n: unloaded, provider registration and release logged"
+		printf '%s\n' "$log" | tail -n 5 | sed 's/^/# /'
 	fi
 done
 ktap_finish

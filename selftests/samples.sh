@@ -15,15 +15,16 @@ ops_sample()
 {
 	name=$1
 	shift
-	dmesg -c >/dev/null
+	mark=$(kmsg_mark)
 	modprobe ftrace-ops check_count=1 nr_function_calls=1000 "$@" 2>/dev/null
-	line=$(dmesg | grep 'Attempted 1000 calls to tracee_relevant')
+	log=$(kmsg_since "$mark")
+	line=$(printf '%s\n' "$log" | grep 'Attempted 1000 calls to tracee_relevant')
 	ktap_info "$name: $line"
-	if [ -n "$line" ] && ! dmesg | grep -q 'expected'; then
-		ktap_pass "ftrace-ops $name"
+	if [ -n "$line" ] && ! printf '%s\n' "$log" | grep -q 'expected'; then
+		ktap_test_pass "ftrace-ops $name"
 	else
-		dmesg | tail -n 5 | sed 's/^/# /'
-		ktap_fail "ftrace-ops $name"
+		printf '%s\n' "$log" | tail -n 5 | sed 's/^/# /'
+		ktap_test_fail "ftrace-ops $name"
 	fi
 }
 
@@ -36,7 +37,7 @@ direct_sample()
 	shift
 	echo >"$T/trace"
 	if ! modprobe "$mod"; then
-		ktap_fail "$mod"
+		ktap_test_fail "$mod"
 		return
 	fi
 	# wake_up_process, schedule and handle_mm_fault all run here; the
@@ -58,9 +59,9 @@ direct_sample()
 		ok=0
 	fi
 	if [ "$ok" = 1 ]; then
-		ktap_pass "$mod"
+		ktap_test_pass "$mod"
 	else
-		ktap_fail "$mod"
+		ktap_test_fail "$mod"
 	fi
 }
 

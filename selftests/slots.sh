@@ -20,7 +20,7 @@ slot_func()
 
 ktap_plan 15
 if [ ! -r "$STATE" ]; then
-	ktap_skip_all 15 "slot test" "not a call ops kernel (no $STATE)"
+	ktap_skip_plan 15 "slot test" "not a call ops kernel (no $STATE)"
 fi
 
 ktap_result "insmod callops.ko" insmod /callops/callops.ko

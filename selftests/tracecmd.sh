@@ -23,16 +23,16 @@ record()
 	name=$1
 	shift
 	if trace-cmd record -q "$@" >/tmp/record.log 2>&1; then
-		ktap_pass "$name: trace-cmd record exits 0"
+		ktap_test_pass "$name: trace-cmd record exits 0"
 	else
-		ktap_fail "$name: trace-cmd record exits 0"
+		ktap_test_fail "$name: trace-cmd record exits 0"
 		tail -n 10 /tmp/record.log | sed 's/^/# /'
 	fi
 }
 
 ktap_plan 8
 for fn in "$SYNC_FN" "$SYNC_CHILD" "$GETPPID_FN"; do
-	grep -qx "$fn" "$AVAIL" || { ktap_fail "$fn is traceable"; ktap_finish; }
+	grep -qx "$fn" "$AVAIL" || { ktap_test_fail "$fn is traceable"; ktap_finish; }
 done
 
 record "function" -p function -l "$SYNC_FN" -o /tmp/fn.dat -- "$LOOP" sync 25
