@@ -3,8 +3,9 @@
 # host-checks.sh KERNEL_DIR: checks that need no guest, as KTAP on stdout:
 # checkpatch --strict on every patch of the series, rustfmt and clippy on
 # the module (clippy through the kernel's CLIPPY=1 module build), the
-# result counter's self-test (scripts/test_ktap.py, its cases nested), and
-# bad settings of make, pipeline.sh and qemu.sh refused (refusals.sh, nested).
+# result counter's self-test (scripts/test_ktap.py, its cases nested),
+# bad settings of make, pipeline.sh and qemu.sh refused (refusals.sh, nested)
+# and the cache keys' package versions (check-cache-keys.sh, no network).
 source "$(dirname "$0")/lib.sh"
 
 KOUT=$1
@@ -22,9 +23,9 @@ result()
 	if [ "$1" = 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; fi
 }
 
-stage "host checks: checkpatch, rustfmt, ktap.py self-test, refused settings, clippy"
+stage "host checks: checkpatch, rustfmt, ktap.py self-test, refused settings, cache keys, clippy"
 echo "KTAP version 1"
-echo "1..$((${#patches[@]} + 4 + (${#patches[@]} == 0)))"
+echo "1..$((${#patches[@]} + 5 + (${#patches[@]} == 0)))"
 if [ ${#patches[@]} -eq 0 ]; then
 	n=$((n + 1))
 	echo "ok $n checkpatch --strict # SKIP arch-riscv-patch/series is empty"
@@ -56,6 +57,12 @@ rc=0
 "$TOP/scripts/refusals.sh" "$KOUT" >"$LOGS/refusals.ktap" || rc=$?
 sed 's/^/    /' "$LOGS/refusals.ktap"
 result "$rc" "bad settings refused before any build (scripts/refusals.sh)"
+
+# lib.sh's Debian package versions against fake mirrors.
+rc=0
+"$TOP/scripts/check-cache-keys.sh" >"$LOGS/cache-keys.log" 2>&1 || rc=$?
+sed 's/^/# /' "$LOGS/cache-keys.log"
+result "$rc" "cache keys follow Debian package versions (check-cache-keys.sh)"
 
 # A warning is a failure: clippy lints arrive as warnings.
 if ! grep -q ' ftrace_callops_register$' "$KOUT/System.map"; then

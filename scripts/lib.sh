@@ -7,6 +7,9 @@
 #   $CACHE/work/<variant>/        mutable O= build directory (never trusted)
 #   $CACHE/kernel-<variant>-<key>/ finished Image, vmlinux, modules, headers
 #   $CACHE/userland-<key>/        riscv64 guest userland (mmdebstrap extract)
+#   $CACHE/sysroot-<key>/         riscv64 sysroot for the C selftests (same)
+#   $CACHE/debian/                Debian Packages indexes and the package
+#                                 versions resolved in them (debian_versions)
 # A keyed entry only ever appears by rename(2) of a finished temporary
 # directory, so an interrupted run leaves at most a "*.tmp.*" directory,
 # which nothing trusts and the next run deletes.
@@ -96,6 +99,115 @@ lock_cache()
 	fi
 }
 
+# ---- Debian package versions in cache keys --------------------------------
+#
+# The toolchain root, the userland and the sysroot are made of Debian
+# packages.  Their keys hash the versions the mirror has now, of the named
+# packages and of what they depend on (deb-closure.awk): a new version of any
+# of them on the mirror makes a new entry, an unchanged mirror the same key.
+# A run fetches each suite's Release file (150 kB); a Packages index (14 MB)
+# only when the Release lists a SHA256 that $DEBIAN_CACHE does not hold, and
+# a package set is resolved again only in a new index:
+#   <suite>-<arch>-<sha256>.gz              main/binary-<arch>/Packages.gz
+#   <suite>-<arch>-<sha256>.<set>.versions  a package set's versions in it
+#   last-<set>                              the set's last resolution
+# Mirror unreachable: the set's last resolution, with a warning (see
+# Documentation/toolchain.md); none yet: an error.
+DEBIAN_CACHE=$CACHE/debian
+# curl's "could not talk to the server" exit codes (proxy or host not
+# resolved, no connection, timeout, TLS handshake, nothing, send or receive
+# failed).  Any other failure (an HTTP error, a missing file) is an error.
+CURL_UNREACHABLE=" 5 6 7 28 35 52 55 56 "
+
+# debian_versions SUITE ARCH MODE NAME[=VERSION]...: "package=version" lines,
+# sorted, for NAMEs in SUITE's main/binary-ARCH/Packages on the mirror; MODE
+# is deb-closure.awk's: names, deps (and their closure) or essential (and
+# mmdebstrap --variant=apt's essential set).  Takes $DEBIAN_CACHE/lock.
+debian_versions()
+(
+	suite=$1 arch=$2 mode=$3
+	shift 3
+	names=$(echo "$@")
+	setkey=$(hash_of "$suite" "$arch" "$mode" "$names")
+	last=$DEBIAN_CACHE/last-$setkey
+	mkdir -p "$DEBIAN_CACHE"
+	exec 8>"$DEBIAN_CACHE/lock"
+	if ! flock -n 8; then
+		stage "waiting for another run resolving Debian packages ($DEBIAN_CACHE/lock)"
+		flock 8
+	fi
+	release=$(mktemp "$DEBIAN_CACHE/$suite.Release.XXXXXX")
+	err=$(mktemp "$DEBIAN_CACHE/err.XXXXXX")
+	trap 'rm -f "$release" "$err"' EXIT
+	errmsg()
+	{
+		tr '\n' ' ' <"$err" | sed 's/ *$//'
+	}
+
+	rc=0
+	curl -sS -f --max-time 30 -o "$release" "$MIRROR/dists/$suite/Release" 2>"$err" || rc=$?
+	if [ "$rc" != 0 ] && [[ $CURL_UNREACHABLE == *" $rc "* ]]; then
+		[ -f "$last" ] ||
+			die "Debian mirror $MIRROR unreachable ($(errmsg)), and $DEBIAN_CACHE has no earlier versions of these $suite $arch packages: $names"
+		echo "warning: Debian mirror $MIRROR unreachable ($(errmsg)): using the $suite $arch package versions it had on $(date -r "$last" '+%F %T') ($last); what changed on the mirror since is not in the cache keys" >&2
+		cat "$last"
+		exit 0
+	fi
+	[ "$rc" = 0 ] ||
+		die "cannot fetch $MIRROR/dists/$suite/Release: $(errmsg)"
+
+	file=main/binary-$arch/Packages.gz
+	read -r sha size < <(awk -v f="$file" '/^[^ ]/ { sha256 = ($0 == "SHA256:") }
+		sha256 && $3 == f { print $1, $2 }' "$release") ||
+		die "$MIRROR/dists/$suite/Release lists no SHA256 of $file"
+	index=$DEBIAN_CACHE/$suite-$arch-$sha.gz
+	if [ ! -f "$index" ]; then
+		url=$MIRROR/dists/$suite/$file
+		grep -qx 'Acquire-By-Hash: yes' "$release" &&
+			url=$MIRROR/dists/$suite/main/binary-$arch/by-hash/SHA256/$sha
+		stage "Debian $suite $arch: fetching the Packages index ($((size / 1000000)) MB, $url)"
+		curl -sS -f --max-time 900 -o "$index.tmp" "$url" 2>"$err" ||
+			die "cannot fetch $url: $(errmsg)"
+		[ "$(sha256sum <"$index.tmp" | cut -d' ' -f1)" = "$sha" ] || {
+			rm -f "$index.tmp"
+			die "$url does not have the SHA256 its Release file lists (mirror being updated? run again)"
+		}
+		mv "$index.tmp" "$index"
+		# The lock is held: no run is reading an older index now.
+		for old in "$DEBIAN_CACHE/$suite-$arch-"*; do
+			[[ $old == "$DEBIAN_CACHE/$suite-$arch-$sha".* ]] || rm -f "$old"
+		done
+	fi
+	versions=$DEBIAN_CACHE/$suite-$arch-$sha.$(hash_of "$setkey" "$TOP/scripts/deb-closure.awk").versions
+	if [ ! -f "$versions" ]; then
+		stage "Debian $suite $arch: resolving package versions ($# named, mode $mode)"
+		# Only the fields deb-closure.awk reads (each is one line in an index).
+		gzip -dc "$index" | grep -E '^(Package|Version|Depends|Pre-Depends|Provides|Essential):|^$' |
+			awk -v names="$names" -v mode="$mode" -f "$TOP/scripts/deb-closure.awk" 2>"$err" |
+			LC_ALL=C sort >"$versions.tmp" || {
+			rm -f "$versions.tmp"
+			die "Debian $suite $arch ($MIRROR): $(errmsg)"
+		}
+		mv "$versions.tmp" "$versions"
+	fi
+	cp "$versions" "$last.tmp"
+	mv "$last.tmp" "$last"
+	cat "$versions"
+)
+
+# debian_pins VERSIONS NAME...: "NAME=version" for each NAME, from
+# debian_versions output, for mmdebstrap --include: what is built is what
+# the key says, or mmdebstrap fails if the mirror moved on meanwhile.
+debian_pins()
+{
+	local versions=$1
+	shift
+	awk -F= -v names="$*" 'BEGIN { n = split(names, want, " "); for (i = 1; i <= n; i++) w[want[i]] = 1 }
+		$1 in w { print; delete w[$1] }
+		END { for (p in w) { print "error: no resolved version of " p > "/dev/stderr"; exit 1 } }' \
+		<<<"$versions" | paste -sd' ' -
+}
+
 # extract_riscv64 WHAT TMP PACKAGES: Debian riscv64 PACKAGES extracted
 # (mmdebstrap --variant=extract, nothing runs) into TMP, a new_tmp dir;
 # dies with the end of $CACHE/WHAT.log on failure.
@@ -139,9 +251,28 @@ TOOLCHAIN_PAHOLE="pahole=1.30-1"
 # GitPython, make bench's plot matplotlib): not part of what kernels are
 # keyed by.
 TOOLCHAIN_CHECK_PACKAGES="python3-ply python3-git python3-matplotlib"
-# Kernel builds are keyed by the build toolchain alone.
-TOOLCHAIN_KEY=$(hash_of "$TOOLCHAIN_PACKAGES" "$TOOLCHAIN_PAHOLE" "$SUITE" "v1")
-ROOT=$CACHE/toolchain-$(hash_of "$TOOLCHAIN_KEY" "$TOOLCHAIN_CHECK_PACKAGES")
+# Kernel builds are keyed by the build toolchain alone: the versions of its
+# packages, their dependencies and mmdebstrap's essential set in $SUITE (for
+# the host's architecture: the root is native), and trixie's pahole (pinned:
+# its version is only checked to be there).  ROOT adds the versions of the
+# check packages.  Resolved once per run: the scripts a run starts inherit
+# the versions (exported), so all of them use one root even if the mirror
+# changes meanwhile.  TOOLCHAIN=host: the host's own tools, whose versions
+# are not in the key.  A script that needs no toolchain sets
+# NO_TOOLCHAIN=1 before it sources this file: nothing is resolved then.
+if [ "$TOOLCHAIN" = host ]; then
+	TOOLCHAIN_KEY=$(hash_of "$TOOLCHAIN_PACKAGES" "$TOOLCHAIN_PAHOLE" "$SUITE" "v1")
+elif [ -z "${NO_TOOLCHAIN:-}" ]; then
+	if [ -z "${TOOLCHAIN_VERSIONS:-}" ]; then
+		HOST_ARCH=$(dpkg --print-architecture)
+		TOOLCHAIN_VERSIONS=$(debian_versions "$SUITE" "$HOST_ARCH" essential $TOOLCHAIN_PACKAGES)
+		TOOLCHAIN_PAHOLE_VERSION=$(debian_versions trixie "$HOST_ARCH" names "$TOOLCHAIN_PAHOLE")
+		TOOLCHAIN_CHECK_VERSIONS=$(debian_versions "$SUITE" "$HOST_ARCH" deps $TOOLCHAIN_CHECK_PACKAGES)
+		export TOOLCHAIN_VERSIONS TOOLCHAIN_PAHOLE_VERSION TOOLCHAIN_CHECK_VERSIONS
+	fi
+	TOOLCHAIN_KEY=$(hash_of "$TOOLCHAIN_VERSIONS" "$TOOLCHAIN_PAHOLE_VERSION" "$SUITE" "v2")
+	ROOT=$CACHE/toolchain-$(hash_of "$TOOLCHAIN_KEY" "$TOOLCHAIN_CHECK_VERSIONS")
+fi
 
 # in_root CMD...: run a command in the toolchain (chroot, or the host when
 # TOOLCHAIN=host), with the clone and the cache at the same paths inside.

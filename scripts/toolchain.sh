@@ -27,13 +27,16 @@ command -v mmdebstrap >/dev/null || {
 }
 check_mirror
 
+# The named packages at the versions in ROOT's key (lib.sh).
+pins=$(debian_pins "$TOOLCHAIN_VERSIONS" $TOOLCHAIN_PACKAGES)
+check_pins=$(debian_pins "$TOOLCHAIN_CHECK_VERSIONS" $TOOLCHAIN_CHECK_PACKAGES)
 stage "toolchain: mmdebstrap $SUITE root $ROOT (about 2 minutes)"
 tmp=$(new_tmp "$ROOT")
 log=$CACHE/toolchain.log
 # The suite's Release file is past Valid-Until on the mirror (FACTS.md);
 # trixie is only there for pahole 1.30.
 if ! mmdebstrap --aptopt='Acquire::Check-Valid-Until "false"' --variant=apt \
-	--include="$(echo $TOOLCHAIN_PACKAGES $TOOLCHAIN_CHECK_PACKAGES | tr ' ' ,)" \
+	--include="$(echo $pins $check_pins | tr ' ' ,)" \
 	--customize-hook="chroot \"\$1\" apt-get install -y -q --allow-downgrades $TOOLCHAIN_PAHOLE" \
 	--customize-hook="chroot \"\$1\" apt-get clean" \
 	"$SUITE" "$tmp" "deb $MIRROR $SUITE main" "deb $MIRROR trixie main" \
