@@ -5,11 +5,13 @@
 # one vCPU (1 guest ns = 1 instruction).  Also: text sizes against a build
 # without call ops (kernel.sh nocallops), and ftrace_init()'s instructions
 # at boot (scripts/boot_init.py).  Writes Documentation/benchmarks.md.
+NO_TOOLCHAIN=1
 source "$(dirname "$0")/lib.sh"
 
 # Only TIMEOUT is the user's: the boots below set SMP and MEM.
 SMP=1 MEM=1G "$TOP/scripts/qemu.sh" --check
 need_root
+resolve_toolchain
 LOGDIR=$CACHE/logs/$(date +%Y%m%d-%H%M%S)-bench
 mkdir -p "$LOGDIR"
 

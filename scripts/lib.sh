@@ -259,10 +259,15 @@ TOOLCHAIN_CHECK_PACKAGES="python3-ply python3-git python3-matplotlib"
 # the versions (exported), so all of them use one root even if the mirror
 # changes meanwhile.  TOOLCHAIN=host: the host's own tools, whose versions
 # are not in the key.  A script that needs no toolchain sets
-# NO_TOOLCHAIN=1 before it sources this file: nothing is resolved then.
-if [ "$TOOLCHAIN" = host ]; then
-	TOOLCHAIN_KEY=$(hash_of "$TOOLCHAIN_PACKAGES" "$TOOLCHAIN_PAHOLE" "$SUITE" "v1")
-elif [ -z "${NO_TOOLCHAIN:-}" ]; then
+# NO_TOOLCHAIN=1 before it sources this file: nothing is resolved then
+# (pipeline.sh and bench.sh check their settings first, then call
+# resolve_toolchain themselves: a bad setting is refused without network).
+resolve_toolchain()
+{
+	if [ "$TOOLCHAIN" = host ]; then
+		TOOLCHAIN_KEY=$(hash_of "$TOOLCHAIN_PACKAGES" "$TOOLCHAIN_PAHOLE" "$SUITE" "v1")
+		return
+	fi
 	if [ -z "${TOOLCHAIN_VERSIONS:-}" ]; then
 		HOST_ARCH=$(dpkg --print-architecture)
 		TOOLCHAIN_VERSIONS=$(debian_versions "$SUITE" "$HOST_ARCH" essential $TOOLCHAIN_PACKAGES)
@@ -272,7 +277,8 @@ elif [ -z "${NO_TOOLCHAIN:-}" ]; then
 	fi
 	TOOLCHAIN_KEY=$(hash_of "$TOOLCHAIN_VERSIONS" "$TOOLCHAIN_PAHOLE_VERSION" "$SUITE" "v2")
 	ROOT=$CACHE/toolchain-$(hash_of "$TOOLCHAIN_KEY" "$TOOLCHAIN_CHECK_VERSIONS")
-fi
+}
+[ -n "${NO_TOOLCHAIN:-}" ] || resolve_toolchain
 
 # in_root CMD...: run a command in the toolchain (chroot, or the host when
 # TOOLCHAIN=host), with the clone and the cache at the same paths inside.

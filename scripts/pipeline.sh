@@ -18,6 +18,8 @@
 # check-debug),
 # SUITES=comma list, SMP, MEM, TIMEOUT (see qemu.sh), TOOLCHAIN=chroot|host,
 # RISCV_CALLOPS_CACHE.  Ends with "N passed, N failed, N skipped".
+# Settings are checked before the toolchain versions are resolved (network).
+NO_TOOLCHAIN=1
 source "$(dirname "$0")/lib.sh"
 
 CMD=${1:-}
@@ -73,6 +75,7 @@ for s in ${SUITES//,/ }; do
 done
 "$TOP/scripts/qemu.sh" --check
 need_root
+resolve_toolchain
 
 LOGDIR=$CACHE/logs/$(date +%Y%m%d-%H%M%S)-$CMD-$KERNEL
 mkdir -p "$LOGDIR"

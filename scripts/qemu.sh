@@ -12,6 +12,8 @@
 # default 1800), APPEND (extra kernel parameters), ICOUNT=1 (-icount
 # shift=0, single vCPU: 1 ns of guest time per instruction), ZICCIF=0 (boot
 # with a device tree whose ISA strings lack Ziccif).
+# --check needs no toolchain (and so no network).
+[ "${1:-}" = --check ] && NO_TOOLCHAIN=1
 source "$(dirname "$0")/lib.sh"
 
 SMP=${SMP:-2}
