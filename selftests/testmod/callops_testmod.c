@@ -3,6 +3,10 @@
  * callops_testmod: a traceable module function for the BPF trampoline
  * selftest.  Writing N to /sys/kernel/debug/callops_testmod/call calls
  * callops_testmod_target(i) for i = 0 .. N - 1.
+ *
+ * Its init text has two call sites, callops_testmod_init() and
+ * callops_testmod_init_files(), for the initslots suite: what becomes of
+ * their slots once the init text is freed.
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -39,10 +43,20 @@ static const struct file_operations call_fops = {
 	.write = call_write,
 };
 
-static int __init callops_testmod_init(void)
+/*
+ * A call site of its own in the init text: noinline, so that it stays a
+ * function with a patchable entry; the debugfs files it makes show that it
+ * ran.
+ */
+static noinline void __init callops_testmod_init_files(void)
 {
 	callops_testmod_dir = debugfs_create_dir("callops_testmod", NULL);
 	debugfs_create_file("call", 0200, callops_testmod_dir, NULL, &call_fops);
+}
+
+static int __init callops_testmod_init(void)
+{
+	callops_testmod_init_files();
 	return 0;
 }
 
