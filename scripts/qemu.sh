@@ -54,7 +54,10 @@ case ${ZICCIF:-1} in
 	;;
 *) die "ZICCIF=$ZICCIF: want 1 (CPU default) or 0 (device tree without Ziccif)" ;;
 esac
-append="console=ttyS0 log_buf_len=8M panic=-1 CALLOPS_SUITES=$SUITES CALLOPS_ZICCIF=${ZICCIF:-1} ${APPEND:-}"
+# watchdog_thresh=60 (the most it takes): under TCG on a loaded host a vCPU
+# can stall for seconds without a lockup in the guest; 60 s without
+# interrupts (hard) or 120 s without scheduling (soft) are still reports.
+append="console=ttyS0 log_buf_len=8M watchdog_thresh=60 panic=-1 CALLOPS_SUITES=$SUITES CALLOPS_ZICCIF=${ZICCIF:-1} ${APPEND:-}"
 
 mkdir -p "$(dirname "$LOG")"
 stage "boot $(basename "$KOUT") with $SMP vCPU(s), $MEM, Ziccif ${ZICCIF:-1}: suites $SUITES (log $LOG)"
