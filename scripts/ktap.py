@@ -29,12 +29,16 @@ import sys
 
 RESULT = re.compile(r"^(not ok|ok) (\d+)\s*-?\s*(.*)$")
 PLAN = re.compile(r"^1\.\.(\d+)")
+DIRECTIVE = re.compile(r"(?:^|\s)#\s*")
 # The guest console contract (scripts/guest/init, issue 11): the kernel log
 # streamed as "# kmsg: " lines, its losses, and the end markers.
 DONE_MARKER = "# callops-guest: done"
 LOG_COMPLETE_MARKER = "# callops-guest: kernel log complete"
 KMSG_LOST = re.compile(r"# callops-kmsg: (\d+) records lost")
 KMSG = "# kmsg: "
+# The boot's first record and /init's end marker, as streamed.
+KMSG_FIRST = KMSG + "Linux version "
+KMSG_END = KMSG + "callops-guest: end of the kernel log"
 EXPECTED_SKIPS = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                               "..", "selftests", "expected-skips")
 # Kernel variants, and whether expected-skips applies to them.
@@ -152,8 +156,12 @@ def parse_ktap(lines):
         if not m or depth not in blocks:
             continue
         ok, desc = m.group(1) == "ok", m.group(3)
-        name = desc.split(" # ")[0].strip()
-        directive = desc.split(" # ", 1)[1] if " # " in desc else ""
+        # The directive follows the first "#" that starts the description
+        # or follows a blank: kselftest's ksft_test_result_skip() prints
+        # "ok 3 # SKIP reason", with no name at all.
+        d = DIRECTIVE.search(desc)
+        name = desc[:d.start()].strip() if d else desc.strip()
+        directive = desc[d.end():].strip() if d else ""
         abandon(depth + 2)
         block, child = blocks[depth], blocks.pop(depth + 1, None)
         block.seen += 1
@@ -187,6 +195,12 @@ def scan_console(lines, log, counts):
         counts.add("fail", f"guest did not finish (timeout or crash) ({log})")
     elif not any(l.startswith(LOG_COMPLETE_MARKER) for l in lines):
         counts.add("fail", f"kernel log not complete: no '{LOG_COMPLETE_MARKER}' ({log})")
+    elif not (any(l.startswith(KMSG_FIRST) for l in lines) and
+              any(l.startswith(KMSG_END) for l in lines)):
+        # The guest's word alone is not enough: the stream must show the
+        # boot's first record and the end marker itself.
+        counts.add("fail", f"kernel log not complete: no streamed '{KMSG_FIRST}' and "
+                   f"'{KMSG_END}' lines ({log})")
     hits = {}  # kind -> line indexes, in order of first appearance
     for i, line in enumerate(lines):
         m = KMSG_LOST.search(line)

@@ -50,7 +50,7 @@ ok 1 callops
 # hits: exit 0, 2.01s -> 3.40s uptime
 ok 2 hits""".splitlines()
 INSERT_AFTER = "    ok 1 patching mode logged at boot"
-END = [ktap.LOG_COMPLETE_MARKER, ktap.DONE_MARKER]
+END = [ktap.KMSG_END, ktap.LOG_COMPLETE_MARKER, ktap.DONE_MARKER]
 CLEAN = "5 passed, 0 failed, 0 skipped"
 
 # (kind, report): a report's first line is the one ktap.py must find.
@@ -254,6 +254,13 @@ def console_contract_cases():
          "5 passed, 1 failed, 0 skipped")
     case("done marker without kernel log complete", [(True, console(end=[ktap.DONE_MARKER]))], 1,
          [f"kernel log not complete: no '{ktap.LOG_COMPLETE_MARKER}' ({{0}})"])
+    streamed = (f"kernel log not complete: no streamed '{ktap.KMSG_FIRST}' and "
+                f"'{ktap.KMSG_END}' lines ({{0}})")
+    case("kernel log complete, but the end marker was never streamed",
+         [(True, console(end=[ktap.LOG_COMPLETE_MARKER, ktap.DONE_MARKER]))], 1, [streamed])
+    c = [l for l in console() if not l.startswith(ktap.KMSG_FIRST)]
+    case("kernel log complete, but the boot's first record was never streamed",
+         [(True, c)], 1, [streamed])
     case("no done marker", [(True, console(end=[ktap.LOG_COMPLETE_MARKER]))], 1,
          ["guest did not finish (timeout or crash) ({0})"])
     case("no KTAP on the console", [(True, BOOT)], 1,
@@ -301,6 +308,13 @@ def skip_cases():
                   "    ok 1 fentry", "ok 1 bpf_tramp"] + END
     case("callops: unexpected skip, twice nested", [(True, doc)], 1,
          ["unexpected skip: bpf_tramp/fentry/attach: no BTF ({0})"])
+    # kselftest's ksft_test_result_skip() names no test: "ok 1 # SKIP why".
+    doc = BOOT + ["KTAP version 1", "1..1", "    KTAP version 1", "    1..1",
+                  "    ok 1 # SKIP no BTF", "ok 1 bpf_tramp"] + END
+    case("vanilla: a nameless kselftest skip is a skip, not a pass", [(True, doc)], 0, [],
+         "0 passed, 0 failed, 1 skipped", kernel="vanilla")
+    case("callops: a nameless kselftest skip is an unexpected skip", [(True, doc)], 1,
+         ["unexpected skip: bpf_tramp/: no BTF ({0})"])
     host = ["KTAP version 1", "1..2", "ok 1 rustfmt --check rust/",
             "ok 2 clippy (make CLIPPY=1) on rust/ # SKIP kernel has no call ops provider interface"]
     case("callops: unexpected skip in a host KTAP file", [(False, host)], 1,

@@ -34,9 +34,9 @@ show_lines()
 # step NAME CMD...: a KTAP result (CMD's exit code), shown with its verdict.
 step()
 {
-	failed=$KTAP_FAILED
+	failed=$KTAP_CNT_FAIL
 	ktap_result "$@"
-	if [ "$KTAP_FAILED" = "$failed" ]; then
+	if [ "$KTAP_CNT_FAIL" = "$failed" ]; then
 		show "[ok] $1"
 	else
 		show "[FAILED] $1"
