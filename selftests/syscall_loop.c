@@ -5,10 +5,14 @@
  * nanosecond is one instruction, so the figure is instructions per call.
  * One process for several loops keeps tracing tests free of shell noise.
  * "fault" is no system call: it touches COUNT fresh anonymous pages, one
- * page fault (one handle_mm_fault() call) each.
+ * page fault (one handle_mm_fault() call) each.  "readers" makes no call
+ * either: it waits until COUNT trace_pipe_raw files are open (see
+ * wait_readers()).
  *
- *   syscall_loop sync|getppid|fault COUNT [sync|getppid|fault COUNT]...
+ *   syscall_loop sync|getppid|fault|readers COUNT [... COUNT]...
  */
+#include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +65,63 @@ static long syscall_loop(long nr, long count)
 	return nsec() - start;
 }
 
+/* Open trace_pipe_raw files of all processes. */
+static long open_readers(void)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+	struct dirent *proc, *fd;
+	DIR *procs, *fds;
+	long readers = 0;
+	ssize_t len;
+
+	procs = opendir("/proc");
+	if (!procs)
+		return -1;
+	while ((proc = readdir(procs))) {
+		if (proc->d_name[0] < '0' || proc->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/fd", proc->d_name);
+		fds = opendir(path);
+		if (!fds)
+			continue;
+		while ((fd = readdir(fds))) {
+			snprintf(path, sizeof(path), "/proc/%s/fd/%s",
+				 proc->d_name, fd->d_name);
+			len = readlink(path, target, sizeof(target) - 1);
+			if (len < 0)
+				continue;
+			target[len] = 0;
+			if (strstr(target, "/trace_pipe_raw"))
+				readers++;
+		}
+		closedir(fds);
+	}
+	closedir(procs);
+	return readers;
+}
+
+/*
+ * trace-cmd record forks one reader per CPU and buffer and runs the command
+ * without waiting for them; a reader told to stop before it has opened its
+ * buffer exits without flushing it, and a short command's events are lost
+ * (Documentation/testing.md).  Run as trace-cmd's command, wait until
+ * @count buffers are open, for up to 60 seconds.
+ */
+static long wait_readers(long count)
+{
+	long start = nsec(), readers;
+
+	while ((readers = open_readers()) < count) {
+		if (nsec() - start > 60000000000L) {
+			fprintf(stderr, "syscall_loop: %ld of %ld trace_pipe_raw readers after 60 s\n",
+				readers, count);
+			exit(1);
+		}
+		usleep(10000);
+	}
+	return nsec() - start;
+}
+
 static int loop(const char *name, const char *count_arg)
 {
 	long count, elapsed;
@@ -69,6 +130,11 @@ static int loop(const char *name, const char *count_arg)
 	count = strtol(count_arg, &endp, 10);
 	if (*endp || count <= 0)
 		return -1;
+	if (!strcmp(name, "readers")) {
+		printf("syscall_loop: %ld trace_pipe_raw readers open after %ld us\n",
+		       count, wait_readers(count) / 1000);
+		return 0;
+	}
 	if (!strcmp(name, "sync"))
 		elapsed = syscall_loop(SYS_sync, count);
 	else if (!strcmp(name, "getppid"))
@@ -93,6 +159,6 @@ int main(int argc, char **argv)
 			goto usage;
 	return 0;
 usage:
-	fprintf(stderr, "usage: syscall_loop sync|getppid|fault COUNT [sync|getppid|fault COUNT]...\n");
+	fprintf(stderr, "usage: syscall_loop sync|getppid|fault|readers COUNT [... COUNT]...\n");
 	return 2;
 }
