@@ -28,6 +28,7 @@ record()
 	name=$1
 	shift
 	if trace-cmd record "$@" >/tmp/record.log 2>&1; then
+		ktap_info "$name: $(grep -m1 'readers open' /tmp/record.log)"
 		ktap_test_pass "$name: trace-cmd record exits 0"
 	else
 		ktap_test_fail "$name: trace-cmd record exits 0"
