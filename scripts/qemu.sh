@@ -42,11 +42,11 @@ case ${ZICCIF:-1} in
 	# QEMU's rv64 CPU always lists Ziccif and has no switch for it: take
 	# the machine's own device tree and drop it from both ISA properties.
 	dtb=$(dirname "$LOG")/virt-no-ziccif.dtb
-	in_root sh -c 'qemu-system-riscv64 "$@" -M virt,dumpdtb="$0.orig" >/dev/null &&
+	msg=$(in_root sh -c 'qemu-system-riscv64 "$@" -M virt,dumpdtb="$0.orig" 2>&1 >/dev/null &&
 		dtc -q -I dtb -O dts "$0.orig" |
 		sed -e "s/\"ziccif\", //g; s/, \"ziccif\"//g; s/_ziccif//g" |
-		dtc -q -I dts -O dtb -o "$0"' "$dtb" -cpu rv64 -smp "$SMP" -m "$MEM" ||
-		die "cannot make a device tree without Ziccif"
+		dtc -q -I dts -O dtb -o "$0"' "$dtb" -cpu rv64 -smp "$SMP" -m "$MEM" 2>&1) ||
+		die "cannot make a device tree without Ziccif with SMP=$SMP MEM=$MEM: $msg"
 	if in_root sh -c 'dtc -q -I dtb -O dts "$0"' "$dtb" | grep -q ziccif; then
 		die "device tree still lists Ziccif"
 	fi

@@ -86,14 +86,14 @@ refused_by_qemu()
 {
 	local name=$1 want=$2 kout=$3 out rc=0
 	shift 3
-	out=$(env "$@" timeout 120 "$TOP/scripts/qemu.sh" "$kout" "$WORK/none.cpio" \
+	out=$(env -u ZICCIF "$@" timeout 120 "$TOP/scripts/qemu.sh" "$kout" "$WORK/none.cpio" \
 		"$WORK/qemu-$n.log" demo 2>&1) || rc=$?
 	check "$name" "$want" "$out" "$rc"
 }
 
 stage "host checks: bad settings refused (make, pipeline.sh, qemu.sh)"
 echo "KTAP version 1"
-echo "1..11"
+echo "1..12"
 refused_by_make "make check SUITES=, refused" "error: SUITES=,: want one or more suites" \
 	check SUITES=,
 refused_by_make "make run SUITES=hits,,slots refused" "error: SUITES=hits,,slots: want" \
@@ -112,4 +112,7 @@ refused_by_qemu "qemu.sh without a kernel Image: QEMU's message, non-zero exit" 
 refused_by_qemu "qemu.sh MEM=99999999999999G: QEMU's message, non-zero exit" \
 	"MEM=99999999999999G: qemu-system-riscv64: -m 99999999999999G: Value '99999999999999G' is out of range" \
 	"$KOUT" MEM=99999999999999G
+refused_by_qemu "qemu.sh ZICCIF=0 MEM=99999999999999G: QEMU's message, non-zero exit" \
+	"MEM=99999999999999G: qemu-system-riscv64: -m 99999999999999G: Value '99999999999999G' is out of range" \
+	"$KOUT" ZICCIF=0 MEM=99999999999999G
 [ "$failed" = 0 ]
