@@ -24,16 +24,17 @@ source "$(dirname "$0")/lib.sh"
 
 CMD=${1:-}
 KERNEL=${KERNEL:-callops}
-KNOWN_SUITES="boottrace,callops,slots,table,initslots,churn,module,hits,samples,insmod,rmmod,tracecmd,bpf,bpf_tramp,bpf_storm,ftracetest"
-# check's first boot: without the module, then with it (insmod) for the
-# samples, trace-cmd, BPF, the BPF trampoline kselftest and ftracetest,
-# then BPF again after rmmod.
-ALL_SUITES="callops,slots,table,module,hits,initslots,insmod,samples,tracecmd,bpf,bpf_tramp,ftracetest,rmmod,bpf"
+KNOWN_SUITES="boottrace,callops,slots,table,initslots,churn,module,hits,samples,insmod,rmmod,tracecmd,bpf,bpf_tramp,bpf_storm,ftracetest,kprobe_prefix"
+# check's first boot: without the module (kprobes refused on call ops
+# prefixes), then with it (insmod) for the samples, trace-cmd, BPF, the BPF
+# trampoline kselftest and ftracetest, then BPF again after rmmod.
+ALL_SUITES="callops,kprobe_prefix,slots,table,module,hits,initslots,insmod,samples,tracecmd,bpf,bpf_tramp,ftracetest,rmmod,bpf"
 # check's second boot: a device tree without Ziccif (stop_machine patching),
 # boot-time tracing (ftrace=function) before any module, the suites that
 # load the module themselves (churn: on 2 vCPUs here), the same suites
-# without the module, then trace-cmd with it.
-SECOND_BOOT_SUITES="boottrace,callops,slots,table,hits,initslots,churn,samples,tracecmd,bpf,bpf_tramp,ftracetest,insmod,tracecmd,rmmod"
+# without the module (kprobes, whose registration takes cpus_read_lock()
+# before text_mutex, beside stop_machine updates), then trace-cmd with it.
+SECOND_BOOT_SUITES="boottrace,callops,kprobe_prefix,slots,table,hits,initslots,churn,samples,tracecmd,bpf,bpf_tramp,ftracetest,insmod,tracecmd,rmmod"
 # 100 trampolines for bpf_tramp here: under stop_machine, detaching 1,000
 # took more than 12 minutes.  20 churn cycles (2 with a CPU offline): 100
 # took 731 s here on a loaded host, and the third boot runs 100.
