@@ -19,6 +19,15 @@ another block).  A result's name is its path from the top block, e.g.
 
 On the callops and debug kernels a skip fails unless selftests/expected-skips
 lists it for that kernel; on vanilla every skip is only counted.
+
+A guest test that makes the kernel WARN on purpose (badslot.sh: a provider
+handing out bad slots) declares it in the kernel log first, through
+/dev/kmsg: "callops-selftest: expect WARN: MESSAGE", and closes the
+declaration with "callops-selftest: end of expected WARNs".  A WARNING
+report between the two whose own message (within WARN_CONTEXT lines of its
+"WARNING:" line, declarations aside) contains MESSAGE is printed as a note,
+"note: expected kernel WARN ...", and does not fail the run; every other
+WARNING, and every other kernel report, still does.
 """
 
 import fnmatch
@@ -44,6 +53,11 @@ EXPECTED_SKIPS = os.path.join(os.path.dirname(os.path.abspath(__file__)),
 # Kernel variants, and whether expected-skips applies to them.
 VARIANTS = {"callops": True, "debug": True, "vanilla": False}
 REPORT_LINES = 8
+EXPECT_WARN = re.compile(r"callops-selftest: expect WARN: (.+?)\s*$")
+EXPECT_END = "callops-selftest: end of expected WARNs"
+# How far from its "WARNING:" line a WARN's message may be: riscv's WARN()
+# prints it just before (after the "cut here" line).
+WARN_CONTEXT = 3
 
 # Kernel reports that fail a run wherever they appear in a console line
 # (kernel output can start in the middle of a user space line): (kind,
@@ -98,6 +112,7 @@ class Counts:
     def __init__(self):
         self.passed = self.failed = self.skipped = 0
         self.failures = []
+        self.notes = []
 
     def add(self, status, name, details=()):
         if status == "skip":
@@ -187,6 +202,22 @@ def is_ktap(line):
             bool(PLAN.match(stripped) or RESULT.match(stripped)))
 
 
+def expected_warns(lines):
+    """Indexes of the WARNING lines the guest declared as expected."""
+    expected, message = set(), None
+    for i, line in enumerate(lines):
+        m = EXPECT_WARN.search(line)
+        if m:
+            message = m.group(1)
+        elif EXPECT_END in line:
+            message = None
+        elif message and next((k for k, p in KERNEL_REPORTS if p.search(line)), None) == "WARNING":
+            near = lines[max(0, i - WARN_CONTEXT):i + WARN_CONTEXT + 1]
+            if any(message in l and not EXPECT_WARN.search(l) for l in near):
+                expected.add(i)
+    return expected
+
+
 def scan_console(lines, log, counts):
     """The console's own failures: boot, end markers, kernel log, reports."""
     if not any(l.startswith("KTAP version") for l in lines):
@@ -202,12 +233,16 @@ def scan_console(lines, log, counts):
         counts.add("fail", f"kernel log not complete: no streamed '{KMSG_FIRST}' and "
                    f"'{KMSG_END}' lines ({log})")
     hits = {}  # kind -> line indexes, in order of first appearance
+    expected = expected_warns(lines)
     for i, line in enumerate(lines):
         m = KMSG_LOST.search(line)
         if m:
             counts.add("fail", f"kernel log incomplete: {m.group(1)} records lost ({log}:{i + 1})")
         kind = next((k for k, pattern in KERNEL_REPORTS if pattern.search(line)), None)
-        if kind:
+        if i in expected:
+            counts.notes.append(f"note: expected kernel WARN, declared by the guest: "
+                                f"{log}:{i + 1}: {line.strip()}")
+        elif kind:
             hits.setdefault(kind, []).append(i)
     for kind, found in hits.items():
         more = ""
@@ -303,6 +338,8 @@ def main(argv):
     for e in expected:
         if e["variant"] in kernels and not e["seen"]:
             print(f"note: expected skip did not occur: {e['variant']} {e['glob']} # {e['reason']}")
+    for note in counts.notes:
+        print(note)
     for name, details in counts.failures:
         print(f"FAILED: {name}")
         for line in details:

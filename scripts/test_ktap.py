@@ -10,8 +10,11 @@ order, the report lines printed after a kernel report's FAILED line, its
 notes and its summary line.  Consoles: a clean one; every kernel report
 kind of ktap.py, each in the "# kmsg: " form and the raw console form;
 near-misses that must pass; truncated nested plans; the end markers and
-lost kernel log records; skips against an expected-skips list; bad input;
-and ktap.py run as a program, for its exit status.  Exit code 0 when every case passes, 1 if not.
+lost kernel log records; skips against an expected-skips list; WARNs
+declared as expected by the guest, and near-misses of them; bad input;
+and ktap.py run as a program, for its exit status.  The strict "kernel
+log complete" check is on in every other case (ktap.py's
+REQUIRE_LOG_COMPLETE).  Exit code 0 when every case passes, 1 if not.
 """
 
 import contextlib
@@ -324,6 +327,34 @@ def skip_cases():
          [(False, host, "vanilla"), (True, console())], 0, [], "6 passed, 0 failed, 1 skipped")
 
 
+def expected_warn_cases():
+    msg = ("call ops provider callops_badslot: slot for callops_badslot_bad "
+           "[callops_badslot] refused, misaligned")
+    declare = ktap.KMSG + "callops-selftest: expect WARN: " + msg
+    end = ktap.KMSG + ktap.EXPECT_END
+    warn = [ktap.KMSG + l for l in [
+        "------------[ cut here ]------------",
+        "ftrace: " + msg + "; it keeps the list slot",
+        "WARNING: arch/riscv/kernel/ftrace.c:301 at callops_provider_slot+0x8c/0xb8, CPU#1: insmod/99",
+        "Modules linked in: callops_badslot(+)"]]
+    c = console([declare] + warn + [end])
+    n = line_of(c, warn[2])
+    case("declared WARN: a note, no failure", [(True, c)], 0, [], CLEAN,
+         notes=[f"note: expected kernel WARN, declared by the guest: {{0}}:{n}: {warn[2]}"])
+    c = console(warn)
+    case("the same WARN undeclared fails", [(True, c)], 1, [f"WARNING: {{0}}:{line_of(c, warn[2])}"])
+    c = console([declare] + [warn[0], warn[1].replace("misaligned", "not writable")] + warn[2:] + [end])
+    case("declared WARN, another message, fails", [(True, c)], 1,
+         [f"WARNING: {{0}}:{line_of(c, warn[2])}"])
+    c = console([declare, end] + warn)
+    case("WARN after the end of the declaration fails", [(True, c)], 1,
+         [f"WARNING: {{0}}:{line_of(c, warn[2])}"])
+    lockdep = [ktap.KMSG + "ftrace: " + msg, ktap.KMSG + "WARNING: possible circular locking dependency detected"]
+    c = console([declare] + lockdep + [end])
+    case("a lockdep report inside a declaration fails", [(True, c)], 1,
+         [f"lockdep: {{0}}:{line_of(c, lockdep[1])}"])
+
+
 def bad_input_cases():
     case("no --kernel", [], 2, argv=["x.log"], err="--kernel VARIANT must come before x.log")
     case("unknown kernel", [], 2, argv=["--kernel", "nocallops", "x.log"],
@@ -392,8 +423,9 @@ def run_case(c, tmp):
     if seq and not any(out[i:i + len(seq)] == seq for i in range(len(out))):
         problems.append(f"not printed in a row: {seq}")
     notes = [l for l in out if l.startswith("note: ")]
-    if notes != list(c["notes"]):
-        problems.append(f"notes {notes}, want {list(c['notes'])}")
+    want = [n.replace("{0}", first) for n in c["notes"]]
+    if notes != want:
+        problems.append(f"notes {notes}, want {want}")
     if c["err"] is not None and c["err"] not in err:
         problems.append(f"stderr {err!r} lacks {c['err']!r}")
     if problems:
@@ -403,7 +435,7 @@ def run_case(c, tmp):
 
 def main():
     for cases in (report_cases, ktap_cases, console_contract_cases, skip_cases,
-                  bad_input_cases, process_cases):
+                  expected_warn_cases, bad_input_cases, process_cases):
         cases()
     print("KTAP version 1")
     print(f"1..{len(CASES)}")
