@@ -24,12 +24,12 @@ source "$(dirname "$0")/lib.sh"
 
 CMD=${1:-}
 KERNEL=${KERNEL:-callops}
-KNOWN_SUITES="boottrace,callops,slots,table,initslots,churn,module,hits,samples,insmod,rmmod,tracecmd,bpf,bpf_tramp,bpf_storm,ftracetest,kprobe_prefix,badslot"
+KNOWN_SUITES="boottrace,callops,slots,table,initslots,churn,module,hits,samples,insmod,rmmod,tracecmd,bpf,bpf_tramp,bpf_storm,ftracetest,kprobe_prefix,badslot,release"
 # check's first boot: without the module (kprobes refused on call ops
-# prefixes, bad provider slots refused), then with it (insmod) for the
-# samples, trace-cmd, BPF, the BPF trampoline kselftest and ftracetest,
-# then BPF again after rmmod.
-ALL_SUITES="callops,kprobe_prefix,slots,table,module,hits,initslots,badslot,insmod,samples,tracecmd,bpf,bpf_tramp,ftracetest,rmmod,bpf"
+# prefixes, bad provider slots refused), then with it (insmod) for module
+# unloads, the samples, trace-cmd, BPF, the BPF trampoline kselftest and
+# ftracetest, then BPF again after rmmod.
+ALL_SUITES="callops,kprobe_prefix,slots,table,module,hits,initslots,badslot,insmod,release,samples,tracecmd,bpf,bpf_tramp,ftracetest,rmmod,bpf"
 # check's second boot: a device tree without Ziccif (stop_machine patching),
 # boot-time tracing (ftrace=function) before any module, the suites that
 # load the module themselves (churn: on 2 vCPUs here), the same suites
