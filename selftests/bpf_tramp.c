@@ -10,9 +10,16 @@
  * and, when the callops module is loaded, in its slot dump; fentry on a
  * function of TESTMOD.ko across an unload and reload of the module; one
  * trampoline on each of MANY (default and most: MANY_MAX) kernel
- * functions, attach and detach timed (microseconds).  -t runs one test
- * (make bench: -t many_trampolines).  Every count is exact.  Output is
- * KTAP; a missing feature is a skip.
+ * functions, attach and detach timed (microseconds); a trampoline changed
+ * under a call site; the ftrace-direct sample and BPF on the same function
+ * and side by side; a tracing_multi link (one program on many functions:
+ * cookies, function address, arguments, return value, session cookie) and
+ * one on MANY functions, timed.  On the call ops kernel every BPF call site
+ * is on ftrace's one direct ops, holds its own trampoline in its slot when
+ * the callops module is loaded, and changing its trampoline writes no text
+ * (the series' counters in riscv_callops/state).  -t runs one test (make
+ * bench: -t many_trampolines).  Every count is exact.  Output is KTAP; a
+ * missing feature is a skip.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,17 +32,25 @@
 #include <unistd.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "kselftest.h"
+#include "progs/multi.h"
+#include "multi.skel.h"
 #include "tramp.skel.h"
 #include "testmod_hits.skel.h"
+#include "wake_hits.skel.h"
 
 #define TRACING		"/sys/kernel/tracing"
 #define CALLOPS_DUMP	"/sys/kernel/debug/callops/dump"
+#define CALLOPS_STATE	"/sys/kernel/debug/riscv_callops/state"
+#define SAMPLE		"ftrace_direct"
+#define SAMPLE_KO	"kernel/samples/ftrace/ftrace-direct.ko"
+#define SAMPLE_FUNC	"wake_up_process"
 #define TESTMOD		"callops_testmod"
 #define TESTMOD_CALL	"/sys/kernel/debug/" TESTMOD "/call"
 #define TESTMOD_FUNC	"callops_testmod_target"
@@ -210,6 +225,170 @@ static bool gone_from_enabled(const char *name)
 	}
 	ksft_print_msg("still enabled: %s\n", line);
 	return false;
+}
+
+/* The call ops kernel of this series: its counters are in debugfs. */
+static bool callops_kernel(void)
+{
+	return !access(CALLOPS_STATE, R_OK);
+}
+
+/* Call-site cost counters of the series (riscv_callops/state). */
+struct site_costs {
+	long long text;		/* jalr/nop words written */
+	long long slots;	/* stores to per-call-site slots */
+};
+
+static long long callops_counter(const char *name)
+{
+	char key[64], line[128];
+	long long v;
+
+	snprintf(key, sizeof(key), "%s:", name);
+	file_line(CALLOPS_STATE, key, line, sizeof(line));
+	if (!line[0] || sscanf(line + strlen(key), "%lld", &v) != 1)
+		return -1;
+	return v;
+}
+
+static void read_costs(struct site_costs *c)
+{
+	c->text = callops_counter("site_text_writes");
+	c->slots = callops_counter("slot_stores");
+}
+
+/*
+ * Check what a change of call sites cost since @before: @text words
+ * written, and @slots slot stores when the callops module gives the call
+ * sites slots of their own (none are counted on the shared list slot).
+ * Only on the call ops kernel: elsewhere there are no counters.
+ */
+static bool costs_are(const struct site_costs *before, long long text, long long slots,
+		      const char *what)
+{
+	struct site_costs now;
+
+	if (!callops_kernel())
+		return true;
+	read_costs(&now);
+	if (access(CALLOPS_DUMP, R_OK))
+		slots = 0;
+	ksft_print_msg("%s: %lld text words, %lld slot stores; want %lld, %lld\n", what,
+		       now.text - before->text, now.slots - before->slots, text, slots);
+	return before->text >= 0 && now.text - before->text == text &&
+	       now.slots - before->slots == slots;
+}
+
+/* The ops of an enabled_functions record ("... ops: OPS (FUNC) ..."), or "". */
+static void record_ops(const char *line, char *ops, size_t size)
+{
+	const char *p = strstr(line, " ops: ");
+
+	ops[0] = '\0';
+	if (p)
+		snprintf(ops, size, "%.*s", (int)strcspn(p + 6, " "), p + 6);
+}
+
+#define RECORD_LEN	512
+
+struct named {
+	const char *name;
+	int i;
+};
+
+static int cmp_named(const void *a, const void *b)
+{
+	return strcmp(((const struct named *)a)->name, ((const struct named *)b)->name);
+}
+
+/*
+ * The records of @text (a listing like find_line()'s) for each of the @n
+ * functions @names, in one pass: element i of the result holds the record
+ * of @names[i], or "" if there is none.  NULL if out of memory.
+ */
+static char (*records_of(const char *text, const char *const *names, int n))[RECORD_LEN]
+{
+	char (*records)[RECORD_LEN] = calloc(n ? n : 1, RECORD_LEN);
+	struct named *sorted = calloc(n ? n : 1, sizeof(*sorted));
+	const char *p = text;
+	char name[256], *c;
+	int i;
+
+	if (!records || !sorted) {
+		free(records);
+		free(sorted);
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		sorted[i] = (struct named){ names[i], i };
+	qsort(sorted, n, sizeof(*sorted), cmp_named);
+	while (*p) {
+		const char *end = strchrnul(p, '\n');
+		size_t len = strcspn(p, " \n");
+		const struct named key = { name }, *found;
+
+		snprintf(name, sizeof(name), "%.*s", (int)len, p);
+		found = p[len] == ' ' ? bsearch(&key, sorted, n, sizeof(*sorted), cmp_named) : NULL;
+		while (end[0] == '\n' && end[1] == '\t')
+			end = strchrnul(end + 1, '\n');
+		if (found) {
+			c = records[found->i];
+			snprintf(c, RECORD_LEN, "%.*s", (int)(end - p), p);
+			while ((c = strpbrk(c, "\n\t")))
+				*c = ' ';
+		}
+		p = *end ? end + 1 : end;
+	}
+	free(sorted);
+	return records;
+}
+
+/*
+ * The call sites of the @n functions @names each call a BPF trampoline of
+ * their own, and nothing else: in enabled_functions one user and a direct
+ * call, with the callops module a direct slot.  On the call ops kernel
+ * every one is on the same ops, ftrace's one direct ops of all BPF
+ * trampolines (HAVE_SINGLE_FTRACE_DIRECT_OPS; upstream riscv has one ops
+ * per trampoline).
+ */
+static bool sites_on_trampolines(const char *const *names, int n)
+{
+	char *enabled = read_file(TRACING "/enabled_functions");
+	char *dump = access(CALLOPS_DUMP, R_OK) ? NULL : read_file(CALLOPS_DUMP);
+	char (*records)[RECORD_LEN] = enabled ? records_of(enabled, names, n) : NULL;
+	char (*slots)[RECORD_LEN] = dump ? records_of(dump, names, n) : NULL;
+	char ops[64], first_ops[64] = "";
+	int i, bad = 0, other_ops = 0;
+	bool ok = records && (!dump || slots);
+
+	for (i = 0; ok && i < n; i++) {
+		bool site_ok;
+
+		site_ok = strstr(records[i], " (1) ") &&
+			  strstr(records[i], " direct-->bpf_trampoline_");
+		record_ops(records[i], ops, sizeof(ops));
+		if (!i)
+			snprintf(first_ops, sizeof(first_ops), "%s", ops);
+		if (!ops[0] || strcmp(ops, first_ops))
+			other_ops++;
+		if (slots && !strstr(slots[i], " ops=- func=- direct=bpf_trampoline_")) {
+			if (bad < 5)
+				ksft_print_msg("slot: %s: %s\n", names[i], slots[i]);
+			site_ok = false;
+		}
+		if (!site_ok && bad++ < 5)
+			ksft_print_msg("enabled: %s: %s\n", names[i], records[i]);
+	}
+	if (ok)
+		ksft_print_msg("%d BPF call sites: %d not a direct call alone, %d not on the ops %s\n",
+			       n, bad, other_ops, first_ops[0] ? first_ops : "(none)");
+	free(records);
+	free(slots);
+	free(enabled);
+	free(dump);
+	if (!callops_kernel())
+		other_ops = 0;
+	return ok && !bad && !other_ops;
 }
 
 static void do_syncs(int n)
@@ -596,9 +775,10 @@ static bool denied(const char *name)
 /*
  * Load one "return 0" fentry program per traceable kernel function (an
  * unambiguous name in available_filter_functions and in the BTF) until
- * many_funcs are loaded; @fds gets them, @names their targets.
+ * many_funcs are loaded; @fds gets them, @names their targets and @ids
+ * the targets' BTF ids.
  */
-static int load_many(struct btf *btf, int *fds, char **names)
+static int load_many(struct btf *btf, int *fds, char **names, __u32 *ids)
 {
 	const struct bpf_insn insns[] = {
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
@@ -662,6 +842,7 @@ static int load_many(struct btf *btf, int *fds, char **names)
 			close(fd);
 			break;
 		}
+		ids[loaded] = target->btf_id;
 		fds[loaded++] = fd;
 	}
 	ksft_print_msg("%zu traceable vmlinux functions, %zu in BTF, %d loaded, %d refused\n",
@@ -675,27 +856,62 @@ out:
 }
 
 /*
- * many_funcs trampolines at once: every one attaches, enabled_functions
- * lists exactly that many direct calls (the module's dump as many direct
- * slots), and after the detach none of the functions is enabled.
+ * Wait until none of the @n functions @names has a direct call any more
+ * (trampolines go after an RCU grace period); say which are left.
+ */
+static bool none_enabled(char *const *names, int n)
+{
+	char *enabled = NULL;
+	int i, left;
+
+	for (i = 0; i < 50; i++) {
+		free(enabled);
+		enabled = read_file(TRACING "/enabled_functions");
+		if (!enabled || !count_substr(enabled, "direct-->"))
+			break;
+		usleep(100000);
+	}
+	for (i = 0, left = 0; i < n; i++) {
+		char line[512];
+
+		find_line(enabled ? enabled : "", names[i], line, sizeof(line));
+		if (line[0] && left++ < 10)
+			ksft_print_msg("still enabled: %s\n", line);
+	}
+	if (!enabled || left)
+		ksft_print_msg("%d of %d functions still enabled after detach\n", left, n);
+	free(enabled);
+	return enabled && !left;
+}
+
+/*
+ * many_funcs trampolines at once: every one attaches, each call site calls
+ * its own trampoline (enabled_functions: exactly that many direct calls,
+ * all on the one direct ops of the call ops kernel; the module's dump as
+ * many direct slots), attaching and detaching cost one text word (and
+ * with the module one slot store) per call site, and after the detach
+ * none of the functions is enabled.
  */
 static int test_many(void)
 {
 	int fds[MANY_MAX], links[MANY_MAX], nprogs = 0, nlinks = 0, i;
 	struct rlimit nofile = { 4 * MANY_MAX, 4 * MANY_MAX };
-	char *names[MANY_MAX], *enabled = NULL;
+	struct site_costs costs;
+	char *names[MANY_MAX];
+	__u32 ids[MANY_MAX];
 	struct btf *btf = NULL;
-	int ret = KSFT_FAIL, failed = 0, left;
+	int ret = KSFT_FAIL, failed = 0;
 	long long t;
 
 	CHECK(!setrlimit(RLIMIT_NOFILE, &nofile), "RLIMIT_NOFILE: %s", strerror(errno));
 	btf = btf__load_vmlinux_btf();
 	CHECK(btf, "vmlinux BTF: %s", strerror(errno));
 	t = now_us();
-	nprogs = load_many(btf, fds, names);
+	nprogs = load_many(btf, fds, names, ids);
 	ksft_print_msg("load %d: %lld us\n", nprogs, now_us() - t);
 	CHECK_EQ(nprogs, many_funcs);
 
+	read_costs(&costs);
 	t = now_us();
 	for (i = 0; i < nprogs; i++) {
 		int fd = bpf_link_create(fds[i], 0, BPF_TRACE_FENTRY, NULL);
@@ -709,11 +925,15 @@ static int test_many(void)
 	}
 	ksft_print_msg("attach %d: %lld us\n", nlinks, now_us() - t);
 	CHECK_EQ(failed, 0);
+	CHECK(costs_are(&costs, nlinks, nlinks, "attach"), "attach: not one word per call site");
 	CHECK_EQ(count_in_file(TRACING "/enabled_functions", "direct-->"), many_funcs);
 	if (!access(CALLOPS_DUMP, R_OK))
 		CHECK_EQ(count_in_file(CALLOPS_DUMP, " direct=bpf_trampoline_"), many_funcs);
+	CHECK(sites_on_trampolines((const char *const *)names, nprogs),
+	      "not every call site on its own trampoline through one direct ops");
 	ret = KSFT_PASS;
 out:
+	read_costs(&costs);
 	t = now_us();
 	for (i = 0; i < nlinks; i++)
 		close(links[i]);
@@ -721,27 +941,414 @@ out:
 		ksft_print_msg("detach %d: %lld us\n", nlinks, now_us() - t);
 	for (i = 0; i < nprogs; i++)
 		close(fds[i]);
-	/* Trampolines go after an RCU grace period: give them a moment. */
-	for (i = 0; i < 50; i++) {
-		free(enabled);
-		enabled = read_file(TRACING "/enabled_functions");
-		if (!enabled || !count_substr(enabled, "direct-->"))
-			break;
-		usleep(100000);
-	}
-	for (i = 0, left = 0; i < nprogs; i++) {
-		char line[512];
-
-		find_line(enabled ? enabled : "", names[i], line, sizeof(line));
-		if (line[0] && left++ < 10)
-			ksft_print_msg("still enabled: %s\n", line);
+	if (!none_enabled(names, nprogs))
+		ret = KSFT_FAIL;
+	else if (ret == KSFT_PASS && !costs_are(&costs, nlinks, nlinks, "detach"))
+		ret = KSFT_FAIL;
+	for (i = 0; i < nprogs; i++)
 		free(names[i]);
+	btf__free(btf);
+	return ret;
+}
+
+/*
+ * A new trampoline under a call site: fentry on ksys_sync, then fexit added
+ * (BPF builds the trampoline anew with both), then fentry taken away.  Each
+ * change retargets the call site (update_ftrace_direct_mod()): no text is
+ * written, its slot is stored twice (the list ops while ftrace changes the
+ * per-ip target, then the new trampoline), and the counts stay exact.  The
+ * trampoline on bpf_fentry_test1 beside it is on the same direct ops.
+ */
+static int test_retarget(void)
+{
+	static const char *const funcs[] = { "ksys_sync", "bpf_fentry_test1" };
+	struct tramp *skel = open_tramp();
+	struct site_costs costs;
+	int ret = KSFT_FAIL;
+
+	CHECK(skel, "no skeleton");
+	CHECK(attach(skel->progs.test1_entry, &skel->links.test1_entry), "attach");
+	CHECK(attach(skel->progs.sync_entry, &skel->links.sync_entry), "attach");
+	CHECK(sites_on_trampolines(funcs, 2), "fentry: not on one direct ops");
+	do_syncs(SYNCS);
+	CHECK_EQ(skel->bss->sync_entry_hits, SYNCS);
+
+	read_costs(&costs);
+	CHECK(attach(skel->progs.sync_exit, &skel->links.sync_exit), "attach");
+	CHECK(costs_are(&costs, 0, 2, "fexit added"), "fexit added: not 2 slot stores alone");
+	CHECK(sites_on_trampolines(funcs, 2), "fexit added: not on one direct ops");
+	do_syncs(SYNCS);
+	CHECK_EQ(skel->bss->sync_entry_hits, 2 * SYNCS);
+	CHECK_EQ(skel->bss->sync_exit_hits, SYNCS);
+
+	read_costs(&costs);
+	bpf_link__destroy(skel->links.sync_entry);
+	skel->links.sync_entry = NULL;
+	CHECK(costs_are(&costs, 0, 2, "fentry removed"), "fentry removed: not 2 slot stores alone");
+	CHECK(sites_on_trampolines(funcs, 2), "fentry removed: not on one direct ops");
+	do_syncs(SYNCS);
+	CHECK_EQ(skel->bss->sync_entry_hits, 2 * SYNCS);
+	CHECK_EQ(skel->bss->sync_exit_hits, 2 * SYNCS);
+	CHECK(test_run_all(skel->progs.test1_entry, RUNS), "test runs");
+	CHECK_EQ(skel->bss->test1_entry_hits, RUNS);
+	ret = KSFT_PASS;
+out:
+	tramp__destroy(skel);
+	if (!gone_from_enabled("ksys_sync") || !gone_from_enabled("bpf_fentry_test1"))
+		ret = KSFT_FAIL;
+	return ret;
+}
+
+/* The ftrace-direct sample of the running kernel (it traces SAMPLE_FUNC). */
+static int load_sample(void)
+{
+	char path[512];
+	struct utsname u;
+
+	if (uname(&u))
+		return -1;
+	snprintf(path, sizeof(path), "/lib/modules/%s/" SAMPLE_KO, u.release);
+	return load_module(path);
+}
+
+#define WAKEUPS		20	/* sleeps, each woken by wake_up_process() */
+
+static void sleep_wakeups(void)
+{
+	int i;
+
+	for (i = 0; i < WAKEUPS; i++)
+		usleep(1000);
+}
+
+/*
+ * The sample's trace_printk lines ("waking up COMM-PID") for this process
+ * while it sleeps WAKEUPS times: one per sleep.
+ */
+static int sample_wakeups(void)
+{
+	char comm[32] = "", needle[64];
+	char *text = read_file("/proc/self/comm");
+
+	if (text)
+		snprintf(comm, sizeof(comm), "%.*s", (int)strcspn(text, "\n"), text);
+	free(text);
+	snprintf(needle, sizeof(needle), "waking up %s-%d\n", comm, getpid());
+	if (write_file(TRACING "/trace", ""))
+		return -1;
+	sleep_wakeups();
+	return count_in_file(TRACING "/trace", needle);
+}
+
+/* SAMPLE_FUNC's enabled_functions record names one user and @direct. */
+static bool sample_site_is(const char *direct)
+{
+	char line[512], want[64];
+
+	file_line(TRACING "/enabled_functions", SAMPLE_FUNC, line, sizeof(line));
+	ksft_print_msg("enabled: %s\n", line);
+	snprintf(want, sizeof(want), " direct-->%s", direct);
+	return strstr(line, " (1) ") && strstr(line, want);
+}
+
+/*
+ * The ftrace-direct sample (its own ops, a direct call on wake_up_process)
+ * and BPF on the same function: ftrace takes one direct call per function,
+ * so whichever comes second is refused with ftrace's errno (BPF through the
+ * one direct ops: update_ftrace_direct_add() says EINVAL; BPF with an ops
+ * of its own and the sample: register_ftrace_direct() says EBUSY), and the
+ * first keeps counting every call.  Beside the sample, BPF on ksys_sync
+ * counts exactly, each call site on its own trampoline.
+ */
+static int test_sample_and_bpf(void)
+{
+	static const char *const sync_func[] = { "ksys_sync" };
+	struct wake_hits *wake = NULL;
+	struct tramp *skel = NULL;
+	struct bpf_link *link;
+	bool sample = false;
+	int ret = KSFT_FAIL, err;
+
+	if (access(TRACING "/trace", W_OK)) {
+		ksft_print_msg("no %s/trace\n", TRACING);
+		return KSFT_SKIP;
 	}
-	if (!enabled || left) {
-		ksft_print_msg("%d of %d functions still enabled after detach\n", left, nprogs);
+	wake = wake_hits__open_and_load();
+	CHECK(wake, "wake_hits__open_and_load: %s", strerror(errno));
+	wake->bss->test_tgid = getpid();
+
+	/* The sample first: BPF is refused, the sample keeps counting. */
+	CHECK(!load_sample(), "insmod %s: %s", SAMPLE_KO, strerror(errno));
+	sample = true;
+	CHECK(sample_site_is("my_tramp"), "sample: not a direct call");
+	CHECK_EQ(sample_wakeups(), WAKEUPS);
+	link = bpf_program__attach(wake->progs.wake_entry);
+	err = link ? 0 : errno;
+	bpf_link__destroy(link);
+	ksft_print_msg("BPF on %s after the sample: %s\n", SAMPLE_FUNC,
+		       err ? strerror(err) : "attached");
+	CHECK_EQ(err, callops_kernel() ? EINVAL : EBUSY);
+	CHECK(sample_site_is("my_tramp"), "sample: not a direct call after the refusal");
+	CHECK_EQ(sample_wakeups(), WAKEUPS);
+	CHECK_EQ(wake->bss->wake_hits, 0);
+
+	/* BPF on another function, beside the sample. */
+	skel = open_tramp();
+	CHECK(skel, "no skeleton");
+	CHECK(attach(skel->progs.sync_entry, &skel->links.sync_entry), "attach");
+	CHECK(sites_on_trampolines(sync_func, 1), "BPF beside the sample: not a direct call");
+	do_syncs(SYNCS);
+	CHECK_EQ(skel->bss->sync_entry_hits, SYNCS);
+	CHECK_EQ(sample_wakeups(), WAKEUPS);
+	tramp__destroy(skel);
+	skel = NULL;
+
+	CHECK(!unload_module(SAMPLE), "rmmod %s: %s", SAMPLE, strerror(errno));
+	sample = false;
+	CHECK(gone_from_enabled(SAMPLE_FUNC), "sample gone: still enabled");
+
+	/* BPF first: the sample is refused, BPF keeps counting. */
+	link = bpf_program__attach(wake->progs.wake_entry);
+	CHECK(link, "attach %s: %s", SAMPLE_FUNC, strerror(errno));
+	wake->links.wake_entry = link;
+	sleep_wakeups();
+	CHECK_EQ(wake->bss->wake_hits, WAKEUPS);
+	err = load_sample() ? errno : 0;
+	if (!err) {
+		sample = true;
+		CHECK(0, "the sample loaded over BPF's direct call");
+	}
+	ksft_print_msg("the sample after BPF on %s: %s\n", SAMPLE_FUNC, strerror(err));
+	CHECK_EQ(err, EBUSY);
+	CHECK(sample_site_is("bpf_trampoline_"), "BPF: not a direct call after the refusal");
+	sleep_wakeups();
+	CHECK_EQ(wake->bss->wake_hits, 2 * WAKEUPS);
+	ret = KSFT_PASS;
+out:
+	tramp__destroy(skel);
+	wake_hits__destroy(wake);
+	if (sample && unload_module(SAMPLE)) {
+		ksft_print_msg("rmmod %s: %s\n", SAMPLE, strerror(errno));
 		ret = KSFT_FAIL;
 	}
-	free(enabled);
+	if (!gone_from_enabled(SAMPLE_FUNC) || !gone_from_enabled("ksys_sync"))
+		ret = KSFT_FAIL;
+	return ret;
+}
+
+/* One tracing_multi link: @prog_fd on the BTF functions @ids, one cookie each. */
+static int tracing_multi_link(int prog_fd, enum bpf_attach_type type, const __u32 *ids,
+			      const __u64 *cookies, __u32 cnt)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.link_create.prog_fd = prog_fd;
+	attr.link_create.attach_type = type;
+	attr.link_create.tracing_multi.ids = (unsigned long)ids;
+	attr.link_create.tracing_multi.cookies = (unsigned long)cookies;
+	attr.link_create.tracing_multi.cnt = cnt;
+	return syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
+}
+
+/* The address of the vmlinux function @name in /proc/kallsyms, or 0. */
+static unsigned long long kallsyms_addr(const char *name)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	unsigned long long addr, found = 0;
+	char sym[256], type;
+
+	while (f && fscanf(f, "%llx %c %255s%*[^\n]", &addr, &type, sym) == 3) {
+		if (!strcmp(sym, name)) {
+			found = addr;
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/*
+ * What BPF_PROG_TEST_RUN of a tracing program passes bpf_fentry_test<N>()
+ * (N = 1..6: integer arguments) and gets back: the argument count, the sum
+ * of the arguments, the return value.
+ */
+static const struct {
+	const char *name;
+	__u64 nr_args, arg_sum, ret;
+} multi_funcs[] = {
+	{ "bpf_fentry_test1", 1, 1, 2 },
+	{ "bpf_fentry_test2", 2, 5, 5 },
+	{ "bpf_fentry_test3", 3, 15, 15 },
+	{ "bpf_fentry_test4", 4, 34, 34 },
+	{ "bpf_fentry_test5", 5, 65, 65 },
+	{ "bpf_fentry_test6", 6, 111, 111 },
+};
+#define MULTI_FUNCS	ARRAY_SIZE(multi_funcs)
+
+/* A record of multi.bpf.c: @runs calls of function @i, each seen as it was. */
+static bool multi_call_is(const struct multi_call *call, size_t i, unsigned long long ip,
+			  bool exit, int runs, const char *what)
+{
+	ksft_print_msg("%s %s: hits %llu ip %#llx args %llu sum %llu ret %llu session %llu\n",
+		       what, multi_funcs[i].name, call->hits, call->ip, call->nr_args,
+		       call->arg_sum, call->ret, call->session_ok);
+	return call->hits == runs && call->ip == ip &&
+	       call->nr_args == multi_funcs[i].nr_args &&
+	       call->arg_sum == multi_funcs[i].arg_sum &&
+	       call->ret == (exit ? multi_funcs[i].ret : 0);
+}
+
+/*
+ * tracing_multi: an fentry, an fexit and a session program, each linked to
+ * bpf_fentry_test1..6 by one link with cookies 1..6.  Every call reaches
+ * its program with its own cookie, the traced function's address, its
+ * arguments (count and values) and, on return, its return value; the
+ * session cookie written on entry is there on return.  Each call site
+ * calls its own trampoline through the one direct ops.  A kernel without
+ * single direct ops (upstream riscv) cannot make the link: a skip, except
+ * on the call ops kernel.
+ */
+static int test_multi(void)
+{
+	static const enum bpf_attach_type types[] = {
+		BPF_TRACE_FENTRY_MULTI, BPF_TRACE_FEXIT_MULTI, BPF_TRACE_FSESSION_MULTI,
+	};
+	struct bpf_program *progs[ARRAY_SIZE(types)];
+	int links[ARRAY_SIZE(types)], nlinks = 0, ret = KSFT_FAIL, i;
+	unsigned long long addrs[MULTI_FUNCS];
+	const char *names[MULTI_FUNCS];
+	__u64 cookies[MULTI_FUNCS];
+	__u32 ids[MULTI_FUNCS];
+	struct multi *skel = NULL;
+	struct btf *btf;
+
+	_Static_assert(ARRAY_SIZE(multi_funcs) == MULTI_MAX, "multi.h: one record per function");
+	btf = btf__load_vmlinux_btf();
+	CHECK(btf, "vmlinux BTF: %s", strerror(errno));
+	for (i = 0; i < MULTI_FUNCS; i++) {
+		int id = btf__find_by_name_kind(btf, multi_funcs[i].name, BTF_KIND_FUNC);
+
+		CHECK(id > 0, "%s: not in BTF", multi_funcs[i].name);
+		ids[i] = id;
+		cookies[i] = i + 1;
+		names[i] = multi_funcs[i].name;
+		addrs[i] = kallsyms_addr(names[i]);
+		CHECK(addrs[i], "%s: not in /proc/kallsyms", names[i]);
+	}
+	skel = multi__open();
+	CHECK(skel, "multi__open: %s", strerror(errno));
+	progs[0] = skel->progs.multi_entry;
+	progs[1] = skel->progs.multi_exit;
+	progs[2] = skel->progs.multi_session;
+	for (i = 0; i < ARRAY_SIZE(types); i++)
+		CHECK(!bpf_program__set_expected_attach_type(progs[i], types[i]), "attach type");
+	CHECK(!multi__load(skel), "multi__load: %s", strerror(errno));
+	skel->bss->test_tgid = getpid();
+
+	for (i = 0; i < ARRAY_SIZE(types); i++) {
+		int fd = tracing_multi_link(bpf_program__fd(progs[i]), types[i], ids, cookies,
+					    MULTI_FUNCS);
+
+		if (fd < 0 && errno == EOPNOTSUPP && !callops_kernel()) {
+			ksft_print_msg("no tracing_multi links (no single direct ops)\n");
+			ret = KSFT_SKIP;
+			goto out;
+		}
+		CHECK(fd >= 0, "tracing_multi link of %s: %s", bpf_program__name(progs[i]),
+		      strerror(errno));
+		links[nlinks++] = fd;
+	}
+	CHECK(sites_on_trampolines(names, MULTI_FUNCS), "not each on its own trampoline");
+	CHECK(test_run_all(skel->progs.multi_entry, RUNS), "test runs");
+	for (i = 0; i < MULTI_FUNCS; i++) {
+		CHECK(multi_call_is(&skel->bss->entry_calls[i], i, addrs[i], false, RUNS,
+				    "fentry"), "fentry");
+		CHECK(multi_call_is(&skel->bss->exit_calls[i], i, addrs[i], true, RUNS,
+				    "fexit"), "fexit");
+		CHECK(multi_call_is(&skel->bss->session_entry[i], i, addrs[i], false, RUNS,
+				    "session entry"), "session entry");
+		CHECK(multi_call_is(&skel->bss->session_exit[i], i, addrs[i], true, RUNS,
+				    "session return"), "session return");
+		CHECK_EQ(skel->bss->session_exit[i].session_ok, RUNS);
+	}
+	CHECK_EQ(skel->bss->bad_cookie, 0);
+	ret = KSFT_PASS;
+out:
+	for (i = 0; i < nlinks; i++)
+		close(links[i]);
+	multi__destroy(skel);
+	btf__free(btf);
+	if (nlinks && !none_enabled((char *const *)names, MULTI_FUNCS))
+		ret = KSFT_FAIL;
+	return ret;
+}
+
+/*
+ * One tracing_multi link with a "return 0" program on the many_funcs
+ * functions of many_trampolines: attach and detach timed, each call site
+ * on its own trampoline through the one direct ops, one text word (and
+ * with the module one slot store) per call site each way.
+ */
+static int test_many_multi(void)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY_MULTI);
+	int fds[MANY_MAX], nprogs = 0, prog = -1, link = -1, i;
+	struct rlimit nofile = { 4 * MANY_MAX, 4 * MANY_MAX };
+	int ret = KSFT_FAIL;
+	struct site_costs costs;
+	char *names[MANY_MAX];
+	__u32 ids[MANY_MAX];
+	struct btf *btf = NULL;
+	long long t;
+
+	CHECK(!setrlimit(RLIMIT_NOFILE, &nofile), "RLIMIT_NOFILE: %s", strerror(errno));
+	btf = btf__load_vmlinux_btf();
+	CHECK(btf, "vmlinux BTF: %s", strerror(errno));
+	/* The functions single fentry programs load for. */
+	nprogs = load_many(btf, fds, names, ids);
+	for (i = 0; i < nprogs; i++)
+		close(fds[i]);
+	CHECK_EQ(nprogs, many_funcs);
+	prog = bpf_prog_load(BPF_PROG_TYPE_TRACING, NULL, "GPL", insns, ARRAY_SIZE(insns),
+			     &opts);
+	CHECK(prog >= 0, "load fentry.multi: %s", strerror(errno));
+
+	read_costs(&costs);
+	t = now_us();
+	link = tracing_multi_link(prog, BPF_TRACE_FENTRY_MULTI, ids, NULL, nprogs);
+	if (link < 0 && errno == EOPNOTSUPP && !callops_kernel()) {
+		ksft_print_msg("no tracing_multi links (no single direct ops)\n");
+		ret = KSFT_SKIP;
+		goto out;
+	}
+	CHECK(link >= 0, "tracing_multi link on %d functions: %s", nprogs, strerror(errno));
+	ksft_print_msg("multi attach %d: %lld us\n", nprogs, now_us() - t);
+	CHECK(costs_are(&costs, nprogs, nprogs, "multi attach"), "attach: not one word per call site");
+	CHECK_EQ(count_in_file(TRACING "/enabled_functions", "direct-->"), nprogs);
+	CHECK(sites_on_trampolines((const char *const *)names, nprogs),
+	      "not every call site on its own trampoline through one direct ops");
+	ret = KSFT_PASS;
+out:
+	if (link >= 0) {
+		read_costs(&costs);
+		t = now_us();
+		close(link);
+		ksft_print_msg("multi detach %d: %lld us\n", nprogs, now_us() - t);
+		if (!none_enabled(names, nprogs))
+			ret = KSFT_FAIL;
+		else if (ret == KSFT_PASS && !costs_are(&costs, nprogs, nprogs, "multi detach"))
+			ret = KSFT_FAIL;
+	}
+	if (prog >= 0)
+		close(prog);
+	for (i = 0; i < nprogs; i++)
+		free(names[i]);
 	btf__free(btf);
 	return ret;
 }
@@ -758,6 +1365,10 @@ static const struct {
 	{ "direct_then_list_then_direct", test_direct_and_list },
 	{ "module_unload_reload", test_module_reload },
 	{ "many_trampolines", test_many },
+	{ "retarget_is_slot_store", test_retarget },
+	{ "direct_sample_and_bpf", test_sample_and_bpf },
+	{ "tracing_multi", test_multi },
+	{ "tracing_multi_many", test_many_multi },
 };
 
 int main(int argc, char **argv)
