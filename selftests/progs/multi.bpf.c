@@ -2,9 +2,10 @@
 /*
  * tracing_multi programs for bpf_tramp.c: one program on many functions
  * through one link (BPF_LINK_CREATE with link_create.tracing_multi), each
- * function with an attach cookie.  libbpf 1.7 has no "fentry.multi"
- * sections: bpf_tramp.c sets the BPF_TRACE_*_MULTI attach types before
- * loading, and the kernel then ignores the function named here.
+ * function with an attach cookie.  libbpf 1.7 knows no "fentry.multi"
+ * sections: bpf_tramp.c registers handlers for them that give the
+ * programs their BPF_TRACE_*_MULTI attach types (and no attach BTF id,
+ * which the kernel refuses for them).
  *
  * Every program records, per cookie (1..MULTI_MAX), what the trampoline
  * handed it (struct multi_call, multi.h): the traced function's address (bpf_get_func_ip()), its
@@ -52,14 +53,14 @@ static struct multi_call *record(void *ctx, struct multi_call *calls)
 	return call;
 }
 
-SEC("fentry/bpf_fentry_test1")
+SEC("fentry.multi")
 int multi_entry(__u64 *ctx)
 {
 	record(ctx, entry_calls);
 	return 0;
 }
 
-SEC("fexit/bpf_fentry_test1")
+SEC("fexit.multi")
 int multi_exit(__u64 *ctx)
 {
 	struct multi_call *call = record(ctx, exit_calls);
@@ -71,7 +72,7 @@ int multi_exit(__u64 *ctx)
 }
 
 /* The session cookie carries the function's address from entry to return. */
-SEC("fsession/bpf_fentry_test1")
+SEC("fsession.multi")
 int multi_session(__u64 *ctx)
 {
 	__u64 *cookie = bpf_session_cookie(ctx);
