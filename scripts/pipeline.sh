@@ -36,10 +36,9 @@ ALL_SUITES="callops,kprobe_prefix,slots,table,module,hits,initslots,badslot,insm
 # without the module (kprobes, whose registration takes cpus_read_lock()
 # before text_mutex, beside stop_machine updates), then trace-cmd with it.
 SECOND_BOOT_SUITES="boottrace,callops,kprobe_prefix,slots,table,hits,initslots,churn,samples,tracecmd,bpf,bpf_tramp,ftracetest,insmod,tracecmd,rmmod"
-# 100 trampolines for bpf_tramp here: under stop_machine, detaching 1,000
-# took more than 12 minutes.  20 churn cycles (2 with a CPU offline): 100
-# took 731 s here on a loaded host, and the third boot runs 100.
-SECOND_BOOT_APPEND="ftrace=function ftrace_filter=ksys_sync BPF_TRAMP_MANY=100 CHURN_CYCLES=20"
+# 20 churn cycles (2 with a CPU offline): 100 took 731 s here on a loaded
+# host, and the third boot runs 100.
+SECOND_BOOT_APPEND="ftrace=function ftrace_filter=ksys_sync CHURN_CYCLES=20"
 # check's third boot: 4 vCPUs for the load tests (100 insmod/rmmod cycles
 # of the module under tracers, BPF and sync() workers; BPF trampolines
 # attached and detached under sync() callers, with the module loaded).
