@@ -12,9 +12,8 @@ kind of ktap.py, each in the "# kmsg: " form and the raw console form;
 near-misses that must pass; truncated nested plans; the end markers and
 lost kernel log records; skips against an expected-skips list; WARNs
 declared as expected by the guest, and near-misses of them; bad input;
-and ktap.py run as a program, for its exit status.  The strict "kernel
-log complete" check is on in every other case (ktap.py's
-REQUIRE_LOG_COMPLETE).  Exit code 0 when every case passes, 1 if not.
+and ktap.py run as a program, for its exit status.  Exit code 0 when
+every case passes, 1 if not.
 """
 
 import contextlib

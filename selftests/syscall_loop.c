@@ -6,8 +6,8 @@
  * One process for several loops keeps tracing tests free of shell noise.
  * "fault" is no system call: it touches COUNT fresh anonymous pages, one
  * page fault (one handle_mm_fault() call) each.  "readers" makes no call
- * either: it waits until COUNT trace_pipe_raw files are open (see
- * wait_readers()).
+ * either: it waits until trace-cmd's readers of COUNT trace buffers (one per
+ * CPU and buffer) have opened them (see wait_readers()).
  *
  *   syscall_loop sync|getppid|fault|readers COUNT [... COUNT]...
  */
@@ -104,12 +104,14 @@ static long open_readers(void)
  * trace-cmd record forks one reader per CPU and buffer and runs the command
  * without waiting for them; a reader told to stop before it has opened its
  * buffer exits without flushing it, and a short command's events are lost
- * (Documentation/testing.md).  Run as trace-cmd's command, wait until
- * @count buffers are open, for up to 60 seconds.
+ * (Documentation/testing.md).  Run as trace-cmd's command, wait until the
+ * readers of @buffers buffers are open, for up to 60 seconds.  trace-cmd
+ * starts a reader for each configured CPU.
  */
-static long wait_readers(long count)
+static long wait_readers(long buffers)
 {
 	long start = nsec(), readers;
+	long count = buffers * sysconf(_SC_NPROCESSORS_CONF);
 
 	while ((readers = open_readers()) < count) {
 		if (nsec() - start > 60000000000L) {
@@ -131,7 +133,7 @@ static int loop(const char *name, const char *count_arg)
 	if (*endp || count <= 0)
 		return -1;
 	if (!strcmp(name, "readers")) {
-		printf("syscall_loop: %ld trace_pipe_raw readers open after %ld us\n",
+		printf("syscall_loop: trace_pipe_raw readers of %ld buffer(s) open after %ld us\n",
 		       count, wait_readers(count) / 1000);
 		return 0;
 	}
