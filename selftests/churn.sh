@@ -47,12 +47,6 @@ w1=$!
 worker 2 &
 w2=$!
 
-# centiseconds since boot
-now_cs()
-{
-	awk '{ sub(/\./, "", $1); print $1 + 0 }' /proc/uptime
-}
-
 # The CPU taken offline: the last one online ("0-3" -> 3); none if only
 # CPU 0 is.  Rounds: the cycles 5, 15, ... or, with fewer than 5, the last.
 HP_CPU=$(sed 's/.*[-,]//' /sys/devices/system/cpu/online)
@@ -98,14 +92,14 @@ rmmod_cs=0
 for n in $(seq "$CYCLES"); do
 	hp=$(hotplug_step "$n")
 	[ "$hp" = insmod ] && cpu_offline
-	t0=$(now_cs)
+	t0=$(uptime_cs)
 	insmod "$KO" || failed=$((failed + 1))
-	insmod_cs=$((insmod_cs + $(now_cs) - t0))
+	insmod_cs=$((insmod_cs + $(uptime_cs) - t0))
 	[ "$hp" = insmod ] && cpu_online
 	[ "$hp" = rmmod ] && cpu_offline
-	t0=$(now_cs)
+	t0=$(uptime_cs)
 	rmmod callops || failed=$((failed + 1))
-	rmmod_cs=$((rmmod_cs + $(now_cs) - t0))
+	rmmod_cs=$((rmmod_cs + $(uptime_cs) - t0))
 	[ "$hp" = rmmod ] && cpu_online
 	if [ $((n % 10)) = 0 ] || [ "$n" = "$CYCLES" ]; then
 		ktap_info "cycle $n: insmod $((insmod_cs * 10 / n)) ms, rmmod $((rmmod_cs * 10 / n)) ms on average"

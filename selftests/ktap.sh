@@ -34,6 +34,7 @@
 #   kmsg_since MARK        the kernel log's lines from MARK on; nothing, and
 #                          a failure, if some of them were lost
 #   traced_calls FUNC N    FUNC entries in the top trace buffer after N sync()s
+#   uptime_cs              centiseconds since boot (/proc/uptime)
 #   sync_hits NAME         a counter of the loaded progs/sync_hits.bpf.o
 #   module_step insmod|rmmod   load/unload the callops module between suites
 #   callops_counter NAME   a call-site cost counter of the series (0 without it)
@@ -129,6 +130,11 @@ traced_calls()
 	echo >/sys/kernel/tracing/trace
 	/callops/selftests/syscall_loop sync "$2" >/dev/null
 	grep -c " $1 <-" /sys/kernel/tracing/trace
+}
+
+uptime_cs()
+{
+	awk '{ sub(/\./, "", $1); print $1 + 0 }' /proc/uptime
 }
 
 # libbpf names the object's .bss map after it, cut to 8 characters.

@@ -43,11 +43,6 @@ rmmod callops_testmod
 printf '%s\n' synchronize_rcu_tasks synchronize_rcu_tasks_rude >"$T/set_ftrace_filter"
 echo function >"$T/current_tracer"
 
-uptime_cs()
-{
-	awk '{ sub(/\./, "", $1); print $1 + 0 }' /proc/uptime
-}
-
 # cycles MODULE: insmod/rmmod MODULE $CYCLES times; prints the rmmods'
 # calls of synchronize_rcu_tasks and _rude, and their total time in 10 ms.
 cycles()
