@@ -25,7 +25,7 @@ result()
 
 stage "host checks: checkpatch, rustfmt, ktap.py self-test, refused settings, cache keys, clippy"
 echo "KTAP version 1"
-echo "1..$((${#patches[@]} + 5 + (${#patches[@]} == 0)))"
+echo "1..$((${#patches[@]} + 6 + (${#patches[@]} == 0)))"
 if [ ${#patches[@]} -eq 0 ]; then
 	n=$((n + 1))
 	echo "ok $n checkpatch --strict # SKIP arch-riscv-patch/series is empty"
@@ -40,6 +40,16 @@ for p in "${patches[@]}"; do
 	sed 's/^/# /' "$LOGS/checkpatch-$p.log"
 	result "$rc" "checkpatch --strict $p"
 done
+
+# The cover letter's base-commit is the pristine import (kernel.sh), whose
+# id pristine_git makes a function of the tree and message alone.
+msg=$(git -C "$TREE" log -1 --format=%B pristine)
+want=$(pristine_git -C "$TREE" commit-tree "pristine^{tree}" -m "$msg")
+got=$(sed -n 's/^base-commit: //p' "$TOP/arch-riscv-patch/0000-cover-letter.patch")
+echo "# base-commit: cover letter '$got', pristine import $want"
+rc=0
+[ "$got" = "$want" ] || rc=1
+result "$rc" "cover letter's base-commit is the pristine import"
 
 rc=0
 in_root rustfmt --check --edition 2021 --config-path "$TREE/.rustfmt.toml" \

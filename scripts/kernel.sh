@@ -6,8 +6,10 @@
 #   callops    arch-riscv-patch/ applied with git am
 #   debug      callops with scripts/config/debug.config on top (lockdep,
 #              DEBUG_ATOMIC_SLEEP, DEBUG_LIST, KASAN, full PREEMPT)
-#   nocallops  callops with call ops compiled out, for `make bench`'s text
-#              size baseline; vmlinux only, it is never booted
+#   nocallops  callops with call ops compiled out (as a CFI kernel has it):
+#              `make bench`'s text size baseline, and booted by
+#              `make check KERNEL=nocallops` for the series' paths without
+#              call ops (stop_machine patching of ftrace_call_dest)
 #
 #   $CACHE/linux-<pkgver>/          git repo, commit tagged "pristine" (vanilla tree)
 #   $CACHE/work/src-<tree>/         git worktree: pristine + series (+ a tweak)
@@ -25,7 +27,6 @@ vanilla | callops) ;;
 debug) FRAGMENTS+=("$CONFIG_DIR/debug.config") ;;
 nocallops)
 	FRAGMENTS+=("$CONFIG_DIR/nocallops.config")
-	TARGETS=(vmlinux)
 	TREE_NAME=nocallops
 	;;
 *) die "unknown kernel '$VARIANT' (vanilla, callops, debug or nocallops)" ;;
@@ -71,7 +72,7 @@ OUT=$CACHE/kernel-$VARIANT-$KEY
 BUILD=$CACHE/work/build-$VARIANT
 cached()
 {
-	[ -f "$OUT/vmlinux" ] && [ "$(cat "$BUILD/.callops-key" 2>/dev/null)" = "$KEY" ]
+	[ -f "$OUT/Image" ] && [ "$(cat "$BUILD/.callops-key" 2>/dev/null)" = "$KEY" ]
 }
 if cached; then
 	echo "$OUT"
@@ -94,8 +95,7 @@ if [ ! -d "$SRC/.git" ]; then
 	# Debian's top .gitignore ends with packaging rules that ignore "/*".
 	git -C "$tmp" init -q -b vanilla
 	git -C "$tmp" add -A -f
-	git -C "$tmp" -c user.name=riscv-callops -c user.email=riscv-callops@localhost \
-		commit -q -m "Debian linux-source-7.2 $PKGVER (pristine)"
+	pristine_git -C "$tmp" commit -q -m "Debian linux-source-7.2 $PKGVER (pristine)"
 	git -C "$tmp" tag pristine
 	publish "$tmp" "$SRC"
 	git -C "$SRC" worktree prune
@@ -179,11 +179,10 @@ fi
 tmp=$(new_tmp "$OUT")
 cp "$BUILD/vmlinux" "$BUILD/System.map" "$tmp/"
 cp "$BUILD/.config" "$tmp/config"
-if [ "$VARIANT" != nocallops ]; then
-	cp "$BUILD/arch/riscv/boot/Image" "$tmp/"
-	kmake INSTALL_MOD_PATH="$tmp/modules" INSTALL_MOD_STRIP=1 modules_install >>"$log" 2>&1 ||
-		die "kernel $VARIANT: modules_install failed, see $log"
-fi
+cp "$BUILD/arch/riscv/boot/Image" "$tmp/"
+kmake INSTALL_MOD_PATH="$tmp/modules" INSTALL_MOD_STRIP=1 modules_install >>"$log" 2>&1 ||
+	die "kernel $VARIANT: modules_install failed, see $log"
+
 echo "$TREE" >"$tmp/source"
 echo "$BUILD" >"$tmp/build"
 publish "$tmp" "$OUT"

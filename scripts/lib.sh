@@ -280,6 +280,17 @@ resolve_toolchain()
 }
 [ -n "${NO_TOOLCHAIN:-}" ] || resolve_toolchain
 
+# pristine_git ARGS...: git with the pristine import's fixed identity and
+# dates (scripts/kernel.sh), so that the commit's id depends only on the
+# tree and message, and the cover letter's base-commit can be checked.
+pristine_git()
+{
+	GIT_AUTHOR_NAME=riscv-callops GIT_AUTHOR_EMAIL=riscv-callops@localhost \
+		GIT_AUTHOR_DATE="2026-01-01T00:00:00 +0000" \
+		GIT_COMMITTER_NAME=riscv-callops GIT_COMMITTER_EMAIL=riscv-callops@localhost \
+		GIT_COMMITTER_DATE="2026-01-01T00:00:00 +0000" git "$@"
+}
+
 # in_root CMD...: run a command in the toolchain (chroot, or the host when
 # TOOLCHAIN=host), with the clone and the cache at the same paths inside.
 # The bind mounts live in a private mount namespace of this one command:
