@@ -1,35 +1,59 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# The call ops kernel says how it patches call sites, and that matches the
-# device tree it booted with: live with Ziccif, stop_machine without.
+# The call ops kernel says how it patches call sites, and why: live with
+# Ziccif, stop_machine without, unless riscv_ftrace_patching=live or
+# =stop_machine on the kernel command line chose; any other value of it is
+# refused with an error at boot, and the mode is as detected.
 # CALLOPS_ZICCIF (kernel command line) says which device tree QEMU gave.
 . /callops/selftests/ktap.sh
 
 STATE=$CALLOPS_STATE
 
-ktap_plan 4
+ktap_plan 5
 if [ ! -r "$STATE" ]; then
 	ktap_skip "patching mode logged at boot" "not a call ops kernel (no $STATE)"
 	ktap_skip "patching mode in debugfs" "not a call ops kernel"
+	ktap_skip "riscv_ftrace_patching= handled" "not a call ops kernel"
 	ktap_skip "cpuinfo lists ziccif as expected" "not a call ops kernel"
 	ktap_skip "no provider without the module" "not a call ops kernel"
 	ktap_finish
 fi
 sed 's/^/# state: /' "$STATE"
 if [ "${CALLOPS_ZICCIF:-1}" = 1 ]; then
-	want_log="patching call sites live (Ziccif)"
-	want_state="patching: live (Ziccif)"
+	hw=Ziccif detected=live
 else
-	want_log="patching call sites under stop_machine (no Ziccif)"
-	want_state="patching: stop_machine (no Ziccif)"
+	hw="no Ziccif" detected=stop_machine
 fi
+param=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^riscv_ftrace_patching=//p' | tail -n 1)
+case $param in
+"") mode=$detected why=$hw ;;
+live | stop_machine) mode=$param why="riscv_ftrace_patching=$param, $hw" ;;
+*) mode=$detected why=$hw ;;
+esac
+if [ "$mode" = live ]; then
+	want_log="patching call sites live ($why)"
+else
+	want_log="patching call sites under stop_machine ($why)"
+fi
+want_state="patching: $mode ($why)"
+refusal="ftrace: riscv_ftrace_patching=$param: want live or stop_machine"
 # The whole kernel log from its first record: nothing erases it.
 logged_at_boot()
 {
 	kmsg_since 0 | grep -qF "ftrace: $1"
 }
+no_param_error()
+{
+	! kmsg_since 0 | grep -q "riscv_ftrace_patching=.*: want"
+}
 ktap_result "patching mode logged at boot: $want_log" logged_at_boot "$want_log"
 ktap_result "patching mode in debugfs: $want_state" grep -qxF "$want_state" "$STATE"
+case $param in
+"" | live | stop_machine)
+	ktap_result "riscv_ftrace_patching=$param: no error" no_param_error ;;
+*)
+	ktap_result "riscv_ftrace_patching=$param refused: $refusal" logged_at_boot "${refusal#ftrace: }" ;;
+esac
 if [ "${CALLOPS_ZICCIF:-1}" = 1 ]; then
 	ktap_result "cpuinfo lists ziccif" grep -q '_ziccif' /proc/cpuinfo
 else
