@@ -51,7 +51,7 @@ THIRD_BOOT_APPEND="riscv_ftrace_patching=stop_machine"
 # KERNEL=nocallops (the series with call ops compiled out, as CFI kernels
 # have it): one boot without Ziccif on 2 vCPUs, where ftrace updates
 # ftrace_call_dest under stop_machine (issue 12, defect 1).
-NOCALLOPS_SUITES="callops,samples,tracecmd,ftracetest"
+NOCALLOPS_SUITES="samples,tracecmd,ftracetest"
 
 SUITES_GIVEN=${SUITES:-}
 case $CMD in
