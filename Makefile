@@ -9,7 +9,7 @@
 # lockdep/KASAN kernel, 4 vCPUs), make bench (instruction counts
 # against upstream 7.2, Documentation/benchmarks.md),
 # make module KDIR=<configured 7.2 tree>.
-# Variables: KERNEL=callops|vanilla SUITES=a,b SMP=N MEM=2G TIMEOUT=s
+# Variables: KERNEL=callops|vanilla|nocallops SUITES=a,b SMP=N MEM=2G TIMEOUT=s
 #            TOOLCHAIN=chroot|host KDIR=... (module only)
 # The kernel's build system reads ./Kbuild for the module itself.
 
