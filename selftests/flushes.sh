@@ -3,18 +3,19 @@
 # Registering or unregistering the call ops provider rewrites the slot
 # offset in front of every call site (prefix_writes in the state file):
 # words that harts only load, never execute, so they need no icache flush.
-# A kprobe on flush_icache_all(), riscv's global icache flush (a local
+# Kprobe events on flush_icache_all(), riscv's global icache flush (a local
 # fence.i, then a remote fence.i by SBI or IPI to every other online hart),
-# counts its calls during insmod and rmmod of the provider module; each
-# stays at or below FLUSHES_MAX (2), whatever the module load itself
-# flushes, against one per 256 prefixes (about 65) when the prefixes were
-# flushed.  Unloads the provider module first if it is loaded, and loads it
-# again at the end.
+# and on entry and return of ftrace_callops_register() and _unregister()
+# count the flushes made inside them by the task that runs them (insmod and
+# rmmod of the provider module; the module load's own flushes are not
+# theirs): at most FLUSHES_MAX (0), against one per 256 prefixes (about 65)
+# when the prefixes were flushed.  Unloads the provider module first if it
+# is loaded, and loads it again at the end.
 . /callops/selftests/ktap.sh
 
 T=/sys/kernel/tracing
 KO=/callops/callops.ko
-MAX=${FLUSHES_MAX:-2}
+MAX=${FLUSHES_MAX:-0}
 PLAN=6
 
 ktap_plan $PLAN
@@ -31,36 +32,49 @@ if grep -q '^callops ' /proc/modules; then
 	rmmod callops
 fi
 
-flushes()
+# inside register|unregister: the flushes between the entry and return
+# events of ftrace_callops_<that>() in the trace, by the task that ran it;
+# not a number unless it ran exactly once.
+inside()
 {
-	awk '$1 == "callops_flush" { print $2 }' "$T/kprobe_profile"
+	awk -v f="$1" '
+	index($0, " callops_" f "_in:") { task = $1; on = 1; calls++; next }
+	index($0, " callops_" f "_out:") && $1 == task { on = 0; next }
+	on && $1 == task && /callops_flush:/ { n++ }
+	END { print (calls == 1 ? n + 0 : "no-single-call(" calls + 0 ")") }' "$T/trace"
 }
 
-# counted NAME CMD...: run CMD with the probe counting; report that it
-# succeeded, then the flushes and prefixes it caused.
+# counted NAME register|unregister CMD...: run CMD with the probes on;
+# report that it succeeded, that it rewrote the prefixes, and the flushes
+# inside ftrace_callops_<register|unregister>().
 counted()
 {
-	name=$1
-	shift
+	what=$1 func=ftrace_callops_$2 which=$2
+	shift 2
 	prefixes=$(callops_counter prefix_writes)
-	before=$(flushes)
-	ktap_result "$name" "$@"
-	n=$(($(flushes) - before))
-	p=$(($(callops_counter prefix_writes) - prefixes))
-	ktap_info "$name: $n calls of flush_icache_all(), $p prefixes written"
-	ktap_result "$name: rewrote the prefixes ($p)" [ "$p" -ge 1000 ]
-	ktap_result "$name: at most $MAX global icache flushes ($n)" [ "$n" -le "$MAX" ]
+	echo >"$T/trace"
+	ktap_result "$what" "$@"
+	flushed=$(inside "$which")
+	written=$(($(callops_counter prefix_writes) - prefixes))
+	ktap_info "$what: $flushed calls of flush_icache_all() in $func(), $written prefixes written"
+	ktap_result "$what: rewrote the prefixes ($written)" [ "$written" -ge 1000 ]
+	ktap_result "$what: at most $MAX global icache flushes in $func() ($flushed)" \
+		[ "$flushed" -le "$MAX" ]
 }
 
-if echo "p:callops_flush flush_icache_all" >>"$T/kprobe_events" &&
-	echo 1 >"$T/events/kprobes/callops_flush/enable"; then
-	counted "insmod callops.ko (provider registers)" insmod "$KO"
-	counted "rmmod callops (provider unregisters)" rmmod callops
-	echo 0 >"$T/events/kprobes/callops_flush/enable"
-	echo "-:callops_flush" >>"$T/kprobe_events"
+probes="p:callops_flush flush_icache_all
+p:callops_register_in ftrace_callops_register
+r:callops_register_out ftrace_callops_register
+p:callops_unregister_in ftrace_callops_unregister
+r:callops_unregister_out ftrace_callops_unregister"
+if echo "$probes" >>"$T/kprobe_events" && echo 1 >"$T/events/kprobes/enable"; then
+	counted "insmod callops.ko" register insmod "$KO"
+	counted "rmmod callops" unregister rmmod callops
+	echo 0 >"$T/events/kprobes/enable"
+	echo >"$T/kprobe_events"
 else
 	for n in $(seq $PLAN); do
-		ktap_test_fail "kprobe on flush_icache_all (result $n)"
+		ktap_test_fail "kprobe events on flush_icache_all and the provider calls (result $n)"
 	done
 fi
 

@@ -69,12 +69,12 @@ ktap_skip_plan()
 
 ktap_result()
 {
-	name=$1
+	local result_name=$1
 	shift
 	if "$@"; then
-		ktap_test_pass "$name"
+		ktap_test_pass "$result_name"
 	else
-		ktap_test_fail "$name"
+		ktap_test_fail "$result_name"
 	fi
 }
 
