@@ -74,6 +74,19 @@ cached()
 {
 	[ -f "$OUT/Image" ] && [ "$(cat "$BUILD/.callops-key" 2>/dev/null)" = "$KEY" ]
 }
+# The pristine import with fixed metadata (pristine_git): a repo imported
+# before it had them gets the same tree re-tagged (idempotent, so no lock),
+# so that the cover letter's base-commit names the commit the series is
+# applied to.
+retag_pristine()
+{
+	local msg fixed
+	msg=$(git -C "$SRC" log -1 --format=%B pristine)
+	fixed=$(pristine_git -C "$SRC" commit-tree "pristine^{tree}" -m "$msg")
+	[ "$(git -C "$SRC" rev-parse pristine)" = "$fixed" ] ||
+		git -C "$SRC" tag -f pristine "$fixed" >/dev/null
+}
+[ -d "$SRC/.git" ] && retag_pristine
 if cached; then
 	echo "$OUT"
 	exit 0

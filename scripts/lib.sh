@@ -288,7 +288,7 @@ pristine_git()
 	GIT_AUTHOR_NAME=riscv-callops GIT_AUTHOR_EMAIL=riscv-callops@localhost \
 		GIT_AUTHOR_DATE="2026-01-01T00:00:00 +0000" \
 		GIT_COMMITTER_NAME=riscv-callops GIT_COMMITTER_EMAIL=riscv-callops@localhost \
-		GIT_COMMITTER_DATE="2026-01-01T00:00:00 +0000" git "$@"
+		GIT_COMMITTER_DATE="2026-01-01T00:00:00 +0000" git -c commit.gpgsign=false "$@"
 }
 
 # in_root CMD...: run a command in the toolchain (chroot, or the host when

@@ -43,15 +43,18 @@ SECOND_BOOT_SUITES="boottrace,callops,flushes,kprobe_prefix,slots,table,hits,ini
 SECOND_BOOT_APPEND="ftrace=function ftrace_filter=ksys_sync CHURN_CYCLES=20 riscv_ftrace_patching=auto"
 # check's third boot: 4 vCPUs for the load tests (100 insmod/rmmod cycles
 # of the module under tracers, BPF and sync() workers; BPF trampolines
-# attached and detached under sync() callers, with the module loaded),
-# with Ziccif but stop_machine patching forced from the command line.
-THIRD_BOOT_SUITES="callops,churn,insmod,bpf_storm,rmmod"
+# attached and detached under sync() callers, with the module loaded).
+THIRD_BOOT_SUITES="churn,insmod,bpf_storm,rmmod"
 THIRD_BOOT_SMP=4
-THIRD_BOOT_APPEND="riscv_ftrace_patching=stop_machine"
+# check's fourth boot: Ziccif, but stop_machine patching forced from the
+# command line: the mode and its reason, and slot and text-write counts
+# under it.
+FOURTH_BOOT_SUITES="callops,slots"
+FOURTH_BOOT_APPEND="riscv_ftrace_patching=stop_machine"
 # KERNEL=nocallops (the series with call ops compiled out, as CFI kernels
 # have it): one boot without Ziccif on 2 vCPUs, where ftrace updates
 # ftrace_call_dest under stop_machine (issue 12, defect 1).
-NOCALLOPS_SUITES="samples,tracecmd,ftracetest"
+NOCALLOPS_SUITES="callops,samples,tracecmd,ftracetest"
 
 SUITES_GIVEN=${SUITES:-}
 case $CMD in
@@ -125,9 +128,12 @@ if [ "$CMD" != run ] && [ -z "${SUITES_GIVEN:-}" ]; then
 	ZICCIF=0 APPEND="${APPEND:-} $SECOND_BOOT_APPEND" "$TOP/scripts/qemu.sh" "$KOUT" \
 		"$INITRD" "$LOGDIR/guest-no-ziccif.log" "$SECOND_BOOT_SUITES"
 	results+=("$LOGDIR/guest-no-ziccif.log")
-	SMP=$THIRD_BOOT_SMP APPEND="${APPEND:-} $THIRD_BOOT_APPEND" "$TOP/scripts/qemu.sh" "$KOUT" "$INITRD" \
+	SMP=$THIRD_BOOT_SMP "$TOP/scripts/qemu.sh" "$KOUT" "$INITRD" \
 		"$LOGDIR/guest-smp$THIRD_BOOT_SMP.log" "$THIRD_BOOT_SUITES"
 	results+=("$LOGDIR/guest-smp$THIRD_BOOT_SMP.log")
+	APPEND="${APPEND:-} $FOURTH_BOOT_APPEND" "$TOP/scripts/qemu.sh" "$KOUT" "$INITRD" \
+		"$LOGDIR/guest-forced-stop-machine.log" "$FOURTH_BOOT_SUITES"
+	results+=("$LOGDIR/guest-forced-stop-machine.log")
 fi
 
 stage "results"

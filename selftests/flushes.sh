@@ -70,13 +70,13 @@ r:callops_unregister_out ftrace_callops_unregister"
 if echo "$probes" >>"$T/kprobe_events" && echo 1 >"$T/events/kprobes/enable"; then
 	counted "insmod callops.ko" register insmod "$KO"
 	counted "rmmod callops" unregister rmmod callops
-	echo 0 >"$T/events/kprobes/enable"
-	echo >"$T/kprobe_events"
 else
 	for n in $(seq $PLAN); do
 		ktap_test_fail "kprobe events on flush_icache_all and the provider calls (result $n)"
 	done
 fi
+echo 0 >"$T/events/kprobes/enable"
+echo >"$T/kprobe_events"
 
 [ "$loaded" = 0 ] || insmod "$KO"
 ktap_finish

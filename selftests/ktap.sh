@@ -69,7 +69,8 @@ ktap_skip_plan()
 
 ktap_result()
 {
-	local result_name=$1
+	local result_name
+	result_name=$1
 	shift
 	if "$@"; then
 		ktap_test_pass "$result_name"
