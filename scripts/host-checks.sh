@@ -43,8 +43,7 @@ done
 
 # The cover letter's base-commit is the pristine import (kernel.sh), whose
 # id pristine_git makes a function of the tree and message alone.
-msg=$(git -C "$TREE" log -1 --format=%B pristine)
-want=$(pristine_git -C "$TREE" commit-tree "pristine^{tree}" -m "$msg")
+want=$(pristine_id "$TREE")
 tagged=$(git -C "$TREE" rev-parse pristine)
 got=$(sed -n 's/^base-commit: //p' "$TOP/arch-riscv-patch/0000-cover-letter.patch")
 echo "# base-commit: cover letter '$got', pristine import $want, tag pristine $tagged"

@@ -80,9 +80,8 @@ cached()
 # applied to.
 retag_pristine()
 {
-	local msg fixed
-	msg=$(git -C "$SRC" log -1 --format=%B pristine)
-	fixed=$(pristine_git -C "$SRC" commit-tree "pristine^{tree}" -m "$msg")
+	local fixed
+	fixed=$(pristine_id "$SRC")
 	[ "$(git -C "$SRC" rev-parse pristine)" = "$fixed" ] ||
 		git -C "$SRC" tag -f pristine "$fixed" >/dev/null
 }

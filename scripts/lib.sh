@@ -291,6 +291,14 @@ pristine_git()
 		GIT_COMMITTER_DATE="2026-01-01T00:00:00 +0000" git -c commit.gpgsign=false "$@"
 }
 
+# pristine_id REPO: the id of REPO's pristine tree and message as a
+# pristine_git commit (what the tag names once kernel.sh has re-tagged).
+pristine_id()
+{
+	pristine_git -C "$1" commit-tree "pristine^{tree}" \
+		-m "$(git -C "$1" log -1 --format=%B pristine)"
+}
+
 # in_root CMD...: run a command in the toolchain (chroot, or the host when
 # TOOLCHAIN=host), with the clone and the cache at the same paths inside.
 # The bind mounts live in a private mount namespace of this one command:

@@ -19,7 +19,7 @@ ktap_plan 5
 if [ ! -r "$STATE" ]; then
 	# The series without call ops (make check KERNEL=nocallops: no
 	# Ziccif) still says how it patches; vanilla says nothing.
-	if kmsg_since 0 | grep -q 'ftrace: patching call sites'; then
+	if logged_at_boot "patching call sites"; then
 		ktap_result "patching mode logged at boot: under stop_machine (no Ziccif)" \
 			logged_at_boot "patching call sites under stop_machine (no Ziccif)"
 	else
@@ -49,7 +49,7 @@ else
 	want_log="patching call sites under stop_machine ($why)"
 fi
 want_state="patching: $mode ($why)"
-refusal="ftrace: riscv_ftrace_patching=$param: want live or stop_machine"
+refusal="riscv_ftrace_patching=$param: want live or stop_machine"
 no_param_error()
 {
 	! kmsg_since 0 | grep -q "riscv_ftrace_patching=.*: want"
@@ -60,7 +60,7 @@ case $param in
 "" | live | stop_machine)
 	ktap_result "riscv_ftrace_patching=$param: no error" no_param_error ;;
 *)
-	ktap_result "riscv_ftrace_patching=$param refused: $refusal" logged_at_boot "${refusal#ftrace: }" ;;
+	ktap_result "riscv_ftrace_patching=$param refused: $refusal" logged_at_boot "$refusal" ;;
 esac
 if [ "${CALLOPS_ZICCIF:-1}" = 1 ]; then
 	ktap_result "cpuinfo lists ziccif" grep -q '_ziccif' /proc/cpuinfo
