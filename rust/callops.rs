@@ -19,17 +19,19 @@
 use core::fmt;
 use kernel::{
     debugfs::Scope,
+    ftrace::callops::{
+        self,
+        Provider, //
+    },
     prelude::*,
     uaccess::UserSliceReader, //
 };
 
 mod hits;
 mod provider;
-mod sys;
 
 use hits::HitCounter;
 use provider::SlotTable;
-use sys::Provider;
 
 module! {
     type: Callops,
@@ -81,7 +83,7 @@ impl kernel::InPlaceModule for Callops {
 
 fn write_state(state: &State, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     state.provider.source().write_state(f)?;
-    let stats = sys::kernel_stats();
+    let stats = callops::stats();
     writeln!(f, "site_text_writes: {}", stats.site_text_writes)?;
     writeln!(f, "prefix_writes: {}", stats.prefix_writes)?;
     writeln!(f, "slot_stores: {}", stats.slot_stores)

@@ -18,6 +18,12 @@
 
 use core::fmt;
 use kernel::{
+    ftrace::{
+        Callback,
+        Flag,
+        Ops, //
+    },
+    kallsyms::Symbol,
     new_mutex,
     prelude::*,
     sync::{
@@ -28,12 +34,6 @@ use kernel::{
         Mutex, //
     },
     uaccess::UserSliceReader, //
-};
-
-use crate::sys::{
-    FtraceCallback,
-    FtraceOps,
-    Symbol, //
 };
 
 /// Functions counted one by one; hits of further functions are counted together.
@@ -101,12 +101,12 @@ impl HitTable {
     }
 }
 
-impl FtraceCallback for HitTable {
-    // Atomics only: they compile to calls of the Rust atomic helpers, which have no ftrace
-    // call site (rust/helpers/helpers.o has no patchable function entries), and this module's
-    // Rust code has none either: this never recurses into ftrace. No panics either: a bad index
-    // ends the probe instead.
-    fn call(&self, ip: usize) {
+// SAFETY: Atomics only: they compile to calls of the Rust atomic helpers, which have no ftrace
+// call site (rust/helpers/helpers.o has no patchable function entries), and this module's Rust
+// code has none either: this never recurses into ftrace, and uses no RCU. No panics either: a
+// bad index ends the probe instead.
+unsafe impl Callback for HitTable {
+    fn call(&self, ip: usize, _parent_ip: usize) {
         // Fibonacci hashing; call sites are at least 2-byte aligned.
         let mut index = (ip >> 1).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 54;
         for _ in 0..MAX_PROBES {
@@ -164,10 +164,8 @@ struct Filter {
 /// The hit counter: `callops/hit_filter` and `callops/hits`.
 #[pin_data]
 pub(crate) struct HitCounter {
-    #[pin]
-    a: FtraceOps<HitTable>,
-    #[pin]
-    b: FtraceOps<HitTable>,
+    a: Ops<HitTable>,
+    b: Ops<HitTable>,
     #[pin]
     filter: Mutex<Filter>,
 }
@@ -175,9 +173,11 @@ pub(crate) struct HitCounter {
 impl HitCounter {
     /// A counter with no filter, not registered.
     pub(crate) fn new() -> impl PinInit<Self, Error> {
+        // Permanent: while `kernel.ftrace_enabled` is 0 a registered ops would silently count
+        // nothing; with the flag, registering then fails with `EBUSY` instead.
         try_pin_init!(Self {
-            a <- FtraceOps::new(HitTable::new()),
-            b <- FtraceOps::new(HitTable::new()),
+            a: Ops::new(HitTable::new(), Flag::Permanent.into())?,
+            b: Ops::new(HitTable::new(), Flag::Permanent.into())?,
             filter <- new_mutex!(Filter {
                 active: None,
                 shown: None,
@@ -186,7 +186,7 @@ impl HitCounter {
         }? Error)
     }
 
-    fn ops(&self, bank: Bank) -> &FtraceOps<HitTable> {
+    fn ops(&self, bank: Bank) -> &Ops<HitTable> {
         match bank {
             Bank::A => &self.a,
             Bank::B => &self.b,

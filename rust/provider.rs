@@ -2,60 +2,32 @@
 
 //! The slot table: one slot per call site, grouped by the module the call site is in.
 //!
-//! Slots come in chunks of [`SLOTS_PER_CHUNK`] from `ftrace_callops_alloc()`. A group (vmlinux
-//! or one module) is a list of chunks, filled in order, and remembers the call site each slot
-//! was handed to. Chunks are never moved or resized, so a slot's address stays valid for as
-//! long as its call site may read it, and no store the kernel makes to it can be lost.
+//! Slots come in [`SlotChunk`]s of [`SLOTS_PER_CHUNK`], which remember the call site each of
+//! their slots was handed to. A group (vmlinux or one module) is a list of chunks, filled in
+//! order. Chunks are never moved or resized, so a slot's address stays valid for as long as its
+//! call site may read it, and no store the kernel makes to it can be lost.
 
-use core::{
-    fmt,
-    ops::Range, //
-};
+use core::fmt;
 use kernel::{
+    ftrace::callops::{
+        ModuleId,
+        ReleasedModule,
+        Slot,
+        SlotChunk,
+        SlotSource,
+        SlotTarget,
+        SLOTS_PER_CHUNK, //
+    },
+    kallsyms::Symbol,
     new_mutex,
     prelude::*,
     sync::Mutex, //
 };
 
-use crate::sys::{
-    ModuleHandle,
-    Slot,
-    SlotChunk,
-    SlotSource,
-    SlotTarget,
-    Symbol,
-    SLOTS_PER_CHUNK, //
-};
-
-/// A chunk of slots and the call sites they were handed to.
-struct Chunk {
-    slots: SlotChunk,
-    /// `ips[i]` is the call site of slot `i`; slots from `ips.len()` on are free. Allocated
-    /// for the whole chunk up front, so that handing out a slot never allocates.
-    ips: KVec<usize>,
-}
-
-impl Chunk {
-    fn new() -> Result<Self> {
-        Ok(Self {
-            slots: SlotChunk::new()?,
-            ips: KVec::with_capacity(SLOTS_PER_CHUNK, GFP_KERNEL)?,
-        })
-    }
-
-    fn take(&mut self, ip: usize) -> Option<Slot> {
-        let slot = self.slots.slot(self.ips.len())?;
-        self.ips.push_within_capacity(ip).ok()?;
-        Some(slot)
-    }
-}
-
 /// The slots of vmlinux or of one module.
 struct Group {
-    module: ModuleHandle,
-    /// The module's init text when it was loaded: its call sites there go away after init.
-    init_text: Range<usize>,
-    chunks: KVec<Chunk>,
+    module: ModuleId,
+    chunks: KVec<SlotChunk>,
 }
 
 impl Group {
@@ -63,12 +35,12 @@ impl Group {
         if let Some(slot) = self.chunks.last_mut().and_then(|chunk| chunk.take(ip)) {
             return Ok(Some(slot));
         }
-        self.chunks.push(Chunk::new()?, GFP_KERNEL)?;
+        self.chunks.push(SlotChunk::new()?, GFP_KERNEL)?;
         Ok(self.chunks.last_mut().and_then(|chunk| chunk.take(ip)))
     }
 
     fn used(&self) -> usize {
-        self.chunks.iter().map(|chunk| chunk.ips.len()).sum()
+        self.chunks.iter().map(SlotChunk::used).sum()
     }
 }
 
@@ -104,16 +76,15 @@ impl SlotTable {
     /// Writes one line per call site that was handed a slot:
     /// `<function> slot=<group>:<index> ops=<ops|-> func=<ops->func|-> direct=<trampoline|->`.
     ///
-    /// A call site whose ftrace record may be gone (module going, init text freed) shows its
-    /// address and `?` for what it calls: its slot may name an ops that was freed since.
+    /// A call site that no longer uses its slot (its record is gone: module going, init text
+    /// freed) shows its address and `?` for what it calls: its slot may name an ops that was
+    /// freed since.
     pub(crate) fn write_dump(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Held throughout: it keeps each group's module and chunks alive while they are read.
+        // Held throughout: it keeps each group's chunks alive while they are read.
         let groups = self.groups.lock();
         for (g, group) in groups.iter().enumerate() {
             for (c, chunk) in group.chunks.iter().enumerate() {
-                for (i, &ip) in chunk.ips.iter().enumerate() {
-                    let in_init = group.init_text.contains(&ip);
-                    let target = chunk.slots.target(i, &group.module, in_init);
+                for (i, (ip, target)) in chunk.sites().enumerate() {
                     // Symbols are written one at a time to bound stack use.
                     if let SlotTarget::Gone = target {
                         write!(f, "{ip:#x}")?;
@@ -141,18 +112,15 @@ impl SlotTable {
 
 // SAFETY: A slot's chunk is dropped only with its group, which is dropped only by
 // `release_module()` for the group's module or with the table (after the provider is
-// unregistered). A group's `ModuleHandle` is dropped with it; extra handles are dropped in
-// `site_slot()`.
+// unregistered).
 unsafe impl SlotSource for SlotTable {
-    fn site_slot(&self, module: ModuleHandle, ip: usize) -> Option<Slot> {
+    fn site_slot(&self, module: ModuleId, ip: usize) -> Option<Slot> {
         let mut groups = self.groups.lock();
-        let index = match groups.iter().position(|group| group.module.is(&module)) {
+        let index = match groups.iter().position(|group| group.module == module) {
             Some(index) => index,
             None => {
-                let init_text = module.init_text();
                 let group = Group {
                     module,
-                    init_text,
                     chunks: KVec::new(),
                 };
                 // On failure the call site stays on the list slot: slower, still correct.
@@ -163,7 +131,8 @@ unsafe impl SlotSource for SlotTable {
         groups.get_mut(index)?.take(ip).ok().flatten()
     }
 
-    fn release_module(&self, module: &ModuleHandle) {
-        self.groups.lock().retain(|group| !group.module.is(module));
+    fn release_module(&self, released: ReleasedModule) {
+        let module = released.module();
+        self.groups.lock().retain(|group| group.module != module);
     }
 }

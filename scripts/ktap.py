@@ -4,7 +4,7 @@
 
     ktap.py --kernel VARIANT [FILE...] [--console LOG...]
         print failures, then "N passed, N failed, N skipped".  --kernel
-        (callops, debug, vanilla or nocallops) names the kernel of the
+        (callops, debug, vanilla, nocallops or series) names the kernel of the
         files after it and may come again.  Files after --console are
         guest consoles: a missing boot, a missing end marker, an
         incomplete kernel log and kernel reports count as failures there
@@ -42,6 +42,10 @@ PLAN = re.compile(r"^1\.\.(\d+)")
 DIRECTIVE = re.compile(r"(?:^|\s)#\s*")
 # The guest console contract (scripts/guest/init, issue 11): the kernel log
 # streamed as "# kmsg: " lines, its losses, and the end markers.
+# /init prints START_MARKER before its KTAP document: the kernel's own
+# KTAP on the console before it (KUnit's suites at boot, CONFIG_KUNIT) is
+# not the guest's, and is not counted (selftests/kunit.sh reports KUnit).
+START_MARKER = "# callops-guest: suites follow"
 DONE_MARKER = "# callops-guest: done"
 LOG_COMPLETE_MARKER = "# callops-guest: kernel log complete"
 KMSG_LOST = re.compile(r"# callops-kmsg: (\d+) records lost")
@@ -54,7 +58,10 @@ EXPECTED_SKIPS = os.path.join(os.path.dirname(os.path.abspath(__file__)),
 # Kernel variants, and whether expected-skips applies to them.  nocallops
 # (the series with call ops compiled out) lacks the provider and direct
 # calls, so, like vanilla, it keeps the skips of those suites.
-VARIANTS = {"callops": True, "debug": True, "vanilla": False, "nocallops": False}
+# series: make check-series' kernels of the first patches only, whose
+# smoke suites skip what those patches do not have yet.
+VARIANTS = {"callops": True, "debug": True, "vanilla": False, "nocallops": False,
+            "series": False}
 REPORT_LINES = 8
 EXPECT_WARN = re.compile(r"callops-selftest: expect WARN: (.+?)\s*$")
 EXPECT_END = "callops-selftest: end of expected WARNs"
@@ -141,8 +148,9 @@ class Block:
                               for i in range(self.seen, self.plan or 0)]
 
 
-def parse_ktap(lines):
-    """Parse KTAP lines (indentation = nesting): (leaves, any KTAP seen)."""
+def parse_ktap(lines, first=1):
+    """Parse KTAP lines (indentation = nesting), the first of them line
+    FIRST of its file: (leaves, any KTAP seen)."""
     blocks = {}  # depth -> open Block
     leaves = []
 
@@ -158,7 +166,7 @@ def parse_ktap(lines):
             prefix = f"unclosed block at line {block.lineno}/" if d > 0 else ""
             add(d, [(s, prefix + n, r) for s, n, r in block.finish()])
 
-    for lineno, raw in enumerate(lines, 1):
+    for lineno, raw in enumerate(lines, first):
         line = raw.rstrip("\r\n")
         stripped = line.lstrip(" ")
         depth = (len(line) - len(stripped)) // 4
@@ -221,9 +229,17 @@ def expected_warns(lines):
     return expected
 
 
+def guest_start(lines):
+    """Index of the line after the guest's START_MARKER, or None."""
+    return next((i + 1 for i, l in enumerate(lines) if l.startswith(START_MARKER)), None)
+
+
 def scan_console(lines, log, counts):
     """The console's own failures: boot, end markers, kernel log, reports."""
-    if not any(l.startswith("KTAP version") for l in lines):
+    start = guest_start(lines)
+    if start is None:
+        counts.add("fail", f"boot: the guest's suites never started (no '{START_MARKER}') ({log})")
+    elif not any(l.startswith("KTAP version") for l in lines[start:]):
         counts.add("fail", f"boot: no KTAP output from the guest ({log})")
     elif not any(l.startswith(DONE_MARKER) for l in lines):
         counts.add("fail", f"guest did not finish (timeout or crash) ({log})")
@@ -330,7 +346,12 @@ def main(argv):
                 lines = f.readlines()
         except OSError as e:
             error(f"cannot read {path}: {e.strerror}")
-        leaves, seen_any = parse_ktap(lines)
+        if console:
+            start = guest_start(lines)
+            start = len(lines) if start is None else start
+            leaves, seen_any = parse_ktap(lines[start:], start + 1)
+        else:
+            leaves, seen_any = parse_ktap(lines)
         if console:
             scan_console(lines, path, counts)
         elif not seen_any:

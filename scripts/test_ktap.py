@@ -32,7 +32,19 @@ BOOT = [
     "# kmsg: Linux version 7.2.12 (callops@localhost) (clang version 21.1.8) #1 SMP",
     "# kmsg: Kernel command line: console=ttyS0 panic=-1 CALLOPS_SUITES=callops,hits",
     "# kmsg: Run /init as init process",
+    ktap.START_MARKER,
 ]
+# What KUnit prints on the console at boot, before /init (CONFIG_KUNIT).
+KUNIT_BOOT = """\
+KTAP version 1
+1..2
+    KTAP version 1
+    # Subtest: rust_kernel_ftrace
+    1..2
+    ok 1 rust_ftrace_ops_filter
+    not ok 2 rust_ftrace_ops_unregistered
+not ok 1 rust_kernel_ftrace
+ok 2 rust_kernel_ftrace_callops""".splitlines()
 # The KTAP document of two suites, 5 results; reports go after INSERT_AFTER.
 SUITES = """\
 KTAP version 1
@@ -267,6 +279,19 @@ def console_contract_cases():
          ["guest did not finish (timeout or crash) ({0})"])
     case("no KTAP on the console", [(True, BOOT)], 1,
          ["boot: no KTAP output from the guest ({0})"])
+    # KUnit's boot KTAP, even a failing one, is not the guest's document:
+    # selftests/kunit.sh reports it from debugfs.
+    c = BOOT[:1] + KUNIT_BOOT + BOOT[1:] + SUITES + END
+    case("KUnit's KTAP before the guest's start marker is not counted", [(True, c)], 0, [], CLEAN)
+    no_start = [l for l in c if l != ktap.START_MARKER]
+    case("KUnit's KTAP, then no start marker: the guest never started", [(True, no_start)], 1,
+         [f"boot: the guest's suites never started (no '{ktap.START_MARKER}') ({{0}})"],
+         "0 passed, 1 failed, 0 skipped")
+    c = BOOT + SUITES + ["    KTAP version 1", "    1..1"] + END
+    n = line_of(c, "    1..1")
+    case("line numbers count from the file's start, not the marker",
+         [(True, c)], 1, [f"unclosed block at line {n - 1}/result 1 of 1 missing ({{0}})"],
+         "5 passed, 1 failed, 0 skipped")
 
 
 def skip_cases():
@@ -357,7 +382,7 @@ def expected_warn_cases():
 def bad_input_cases():
     case("no --kernel", [], 2, argv=["x.log"], err="--kernel VARIANT must come before x.log")
     case("unknown kernel", [], 2, argv=["--kernel", "upstream", "x.log"],
-         err="--kernel wants one of callops, debug, vanilla, nocallops, got 'upstream'")
+         err="--kernel wants one of callops, debug, vanilla, nocallops, series, got 'upstream'")
     case("no files", [], 2, argv=["--kernel", "callops"], err="no files")
     case("a file that is not there", [], 2, argv=["--kernel", "vanilla", "/nonexistent/guest.log"],
          err="cannot read /nonexistent/guest.log: No such file or directory")
