@@ -6,14 +6,16 @@
 #   make check    host checks and every guest suite; ends with
 #                 "N passed, N failed, N skipped"
 # and: make check-full (whole ftracetest), make check-debug (check on a
-# lockdep/KASAN kernel, 4 vCPUs), make bench (instruction counts
-# against upstream 7.2, Documentation/benchmarks.md),
+# lockdep/KASAN kernel, 4 vCPUs), make check-series (every patch of the
+# series built incrementally and booted with smoke suites: SERIES_SUITES,
+# SERIES_LAST_SUITES), make bench (instruction counts against upstream
+# 7.2, Documentation/benchmarks.md),
 # make module KDIR=<configured 7.2 tree>.
 # Variables: KERNEL=callops|vanilla|nocallops SUITES=a,b SMP=N MEM=2G TIMEOUT=s
 #            TOOLCHAIN=chroot|host KDIR=... (module only)
 # The kernel's build system reads ./Kbuild for the module itself.
 
-PIPELINE_VARS := KERNEL SUITES SMP MEM TIMEOUT TOOLCHAIN APPEND
+PIPELINE_VARS := KERNEL SUITES SMP MEM TIMEOUT TOOLCHAIN APPEND SERIES_SUITES SERIES_LAST_SUITES
 MODULE_VARS := KDIR ARCH LLVM CROSS_COMPILE MO V
 given_vars := $(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $(v))),$(v)))
 unknown_vars := $(filter-out $(PIPELINE_VARS) $(MODULE_VARS),$(given_vars))
@@ -24,7 +26,7 @@ export $(PIPELINE_VARS)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-.PHONY: all module clean run check check-full check-debug bench
+.PHONY: all module clean run check check-full check-debug check-series bench
 
 all: module
 
@@ -36,6 +38,9 @@ clean:
 
 run check check-full check-debug:
 	@bash scripts/pipeline.sh $@
+
+check-series:
+	@bash scripts/series.sh
 
 bench:
 	@bash scripts/bench.sh

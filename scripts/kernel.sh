@@ -3,16 +3,23 @@
 # kernel.sh VARIANT: make sure $CACHE/kernel-VARIANT-<key> exists and print
 # its path.  VARIANT is one of
 #   vanilla    pristine Debian linux-source-7.2 (upstream call ops)
-#   callops    arch-riscv-patch/ applied with git am
+#   callops    arch-riscv-patch/ applied with git am, and
+#              scripts/config/series.config (options the series adds)
 #   debug      callops with scripts/config/debug.config on top (lockdep,
 #              DEBUG_ATOMIC_SLEEP, DEBUG_LIST, KASAN, full PREEMPT)
 #   nocallops  callops with call ops compiled out (as a CFI kernel has it):
 #              `make bench`'s text size baseline, and booted by
 #              `make check KERNEL=nocallops` for the series' paths without
 #              call ops (stop_machine patching of ftrace_call_dest)
+#   series     callops with only the first $SERIES_UPTO patches, for
+#              `make check-series` (scripts/series.sh); options that the
+#              fragments name but that tree's Kconfig does not have yet
+#              are not required
 #
 #   $CACHE/linux-<pkgver>/          git repo, commit tagged "pristine" (vanilla tree)
-#   $CACHE/work/src-<tree>/         git worktree: pristine + series (+ a tweak)
+#   $CACHE/work/src-<tree>/         git worktree: pristine + series (+ a tweak);
+#                                   a tree that holds the first patches of the
+#                                   series gets only the rest (incremental)
 #   $CACHE/work/build-<variant>/    O= directory, incremental
 #   $CACHE/kernel-<variant>-<key>/  Image, vmlinux, System.map, config, modules/
 source "$(dirname "$0")/lib.sh"
@@ -23,13 +30,20 @@ FRAGMENTS=("$CONFIG_DIR/callops.config")
 TARGETS=(Image modules)
 TREE_NAME=callops
 case $VARIANT in
-vanilla | callops) ;;
-debug) FRAGMENTS+=("$CONFIG_DIR/debug.config") ;;
+vanilla) ;;
+callops) FRAGMENTS+=("$CONFIG_DIR/series.config") ;;
+debug) FRAGMENTS+=("$CONFIG_DIR/series.config" "$CONFIG_DIR/debug.config") ;;
 nocallops)
-	FRAGMENTS+=("$CONFIG_DIR/nocallops.config")
+	FRAGMENTS+=("$CONFIG_DIR/series.config" "$CONFIG_DIR/nocallops.config")
 	TREE_NAME=nocallops
 	;;
-*) die "unknown kernel '$VARIANT' (vanilla, callops, debug or nocallops)" ;;
+series)
+	FRAGMENTS+=("$CONFIG_DIR/series.config")
+	TREE_NAME=series
+	[[ ${SERIES_UPTO:-} =~ ^[1-9][0-9]*$ ]] ||
+		die "kernel series: SERIES_UPTO=${SERIES_UPTO:-} wants how many patches of the series"
+	;;
+*) die "unknown kernel '$VARIANT' (vanilla, callops, debug, nocallops or series)" ;;
 esac
 SERIES_DIR=$TOP/arch-riscv-patch
 # GlobalMerge off: pahole 1.30 writes bad per-CPU BTF offsets for merged
@@ -43,8 +57,13 @@ NOCALLOPS_TWEAK="/select HAVE_DYNAMIC_FTRACE_WITH_CALL_OPS/d"
 series_patches()
 {
 	grep -v -e '^#' -e '^[[:space:]]*$' "$SERIES_DIR/series" |
-		sed "s|^|$SERIES_DIR/|"
+		sed "s|^|$SERIES_DIR/|" | if [ "$VARIANT" = series ]; then head -n "$SERIES_UPTO"; else cat; fi
 }
+if [ "$VARIANT" = series ]; then
+	total=$(grep -cv -e '^#' -e '^[[:space:]]*$' "$SERIES_DIR/series")
+	[ "$SERIES_UPTO" -le "$total" ] ||
+		die "kernel series: SERIES_UPTO=$SERIES_UPTO, but the series has $total patches"
+fi
 
 if [ "$TOOLCHAIN" = host ]; then
 	SRC_TARBALL=$(ls /usr/src/linux-source-7.2.tar.xz 2>/dev/null) ||
@@ -114,7 +133,50 @@ if [ ! -d "$SRC/.git" ]; then
 fi
 
 # ---- source tree for this variant ---------------------------------------
+# record_applied: the patches now applied to $TREE ($wanted), and the
+# commit they made.
+record_applied()
+{
+	{
+		printf 'patch %s\n' $wanted
+		echo "head $(git -C "$TREE" rev-parse HEAD)"
+	} >"$TREE/.callops-applied"
+}
 if [ "$VARIANT" != vanilla ]; then
+	# One hash per applied patch, and the commit they made: a clean tree at
+	# that commit whose first patches are the first ones wanted, unchanged,
+	# goes back to the last of those (git reset --hard) and gets only the
+	# others, so that the files of the common patches keep their times
+	# (make check-series builds each patch incrementally; a change to the
+	# last patches rebuilds only what they touch).
+	wanted=$(for p in $(series_patches); do hash_of "$p"; done)
+	applied=$(sed -n 's/^patch //p' "$TREE/.callops-applied" 2>/dev/null || true)
+	applied_head=$(sed -n 's/^head //p' "$TREE/.callops-applied" 2>/dev/null || true)
+	n_applied=$(printf '%s\n' "$applied" | grep -c . || true)
+	# The number of patches wanted and applied alike, in order.
+	common=$(paste -d' ' <(printf '%s\n' "$wanted") <(printf '%s\n' "$applied") |
+		awk '$1 != $2 || $1 == "" { exit } { n++ } END { print n + 0 }')
+	rest=()
+	if [ "$(cat "$TREE/.callops-series" 2>/dev/null)" != "$SERIES_KEY" ] &&
+		[ "$TREE_NAME" != nocallops ] && [ "$common" -gt 0 ] &&
+		[ "$(git -C "$TREE" rev-parse HEAD 2>/dev/null)" = "$applied_head" ] &&
+		[ -z "$(git -C "$TREE" status --porcelain 2>/dev/null)" ]; then
+		mapfile -t rest < <(series_patches | tail -n +"$((common + 1))")
+		stage "source ($TREE_NAME): keeping $common patch(es), applying ${#rest[@]} of arch-riscv-patch/ with git am"
+		if [ "$n_applied" -gt "$common" ]; then
+			git -C "$TREE" reset -q --hard "HEAD~$((n_applied - common))"
+		fi
+		rm -f "$TREE/.callops-series" "$TREE/.callops-applied"
+		for p in "${rest[@]}"; do
+			if ! git -C "$TREE" -c user.name=riscv-callops -c user.email=riscv-callops@localhost \
+				am -q --keep-cr "$p" >/dev/null 2>&1; then
+				git -C "$TREE" am --abort >/dev/null 2>&1 || true
+				die "patch $(basename "$p") does not apply to linux-source $PKGVER"
+			fi
+		done
+		record_applied
+		echo "$SERIES_KEY" >"$TREE/.callops-series"
+	fi
 	if [ "$(cat "$TREE/.callops-series" 2>/dev/null)" != "$SERIES_KEY" ]; then
 		stage "source ($TREE_NAME): applying $(series_patches | wc -l) patch(es) of arch-riscv-patch/ with git am"
 		if [ ! -e "$TREE/.git" ]; then
@@ -123,7 +185,7 @@ if [ "$VARIANT" != vanilla ]; then
 			git -C "$SRC" worktree prune
 			git -C "$SRC" worktree add -q -f -B "$TREE_NAME" "$TREE" refs/tags/pristine
 		fi
-		rm -f "$TREE/.callops-series"
+		rm -f "$TREE/.callops-series" "$TREE/.callops-applied"
 		git -C "$TREE" am --abort >/dev/null 2>&1 || true
 		git -C "$TREE" checkout -q -f -B "$TREE_NAME" refs/tags/pristine
 		git -C "$TREE" clean -q -fdx
@@ -140,6 +202,7 @@ if [ "$VARIANT" != vanilla ]; then
 			git -C "$TREE" -c user.name=riscv-callops -c user.email=riscv-callops@localhost \
 				commit -q -a -m "riscv: no call ops (size baseline for make bench)"
 		fi
+		[ "$TREE_NAME" = nocallops ] || record_applied
 		echo "$SERIES_KEY" >"$TREE/.callops-series"
 	fi
 fi
@@ -153,33 +216,61 @@ kmake()
 mkdir -p "$BUILD"
 rm -f "$BUILD/.callops-key"
 log=$BUILD/build.log
-stage "kernel $VARIANT: configure (tinyconfig + ${FRAGMENTS[*]##*/})"
+# The configuration depends on the fragments and the tree's Kconfig files
+# only: with both unchanged (make check-series' patches without Kconfig
+# changes), the .config made last time stands.
+config_key=$(hash_of "${FRAGMENTS[@]}" \
+	"$(git -C "$TREE" ls-files -z -- '*Kconfig*' | (cd "$TREE" && xargs -0 cat) | sha256sum)")
+# configure: tinyconfig + the fragments, and check the result.
+configure()
 {
-	kmake tinyconfig
-	in_root "$TREE/scripts/kconfig/merge_config.sh" -m -O "$BUILD" \
-		"$BUILD/.config" "${FRAGMENTS[@]}"
-	kmake olddefconfig
-	# One pass drops =m samples (SAMPLE_TRACE_PRINTK) whose dependency
-	# (EVENT_TRACING) only appears through options the same pass enables.
-	in_root "$TREE/scripts/kconfig/merge_config.sh" -m -O "$BUILD" \
-		"$BUILD/.config" "${FRAGMENTS[@]}"
-	kmake olddefconfig
-} >"$log" 2>&1 || die "kernel $VARIANT: configuration failed, see $log"
+	rm -f "$BUILD/.callops-config-key"
+	stage "kernel $VARIANT: configure (tinyconfig + ${FRAGMENTS[*]##*/})"
+	{
+		kmake tinyconfig
+		in_root "$TREE/scripts/kconfig/merge_config.sh" -m -O "$BUILD" \
+			"$BUILD/.config" "${FRAGMENTS[@]}"
+		kmake olddefconfig
+		# One pass drops =m samples (SAMPLE_TRACE_PRINTK) whose dependency
+		# (EVENT_TRACING) only appears through options the same pass enables.
+		in_root "$TREE/scripts/kconfig/merge_config.sh" -m -O "$BUILD" \
+			"$BUILD/.config" "${FRAGMENTS[@]}"
+		kmake olddefconfig
+	} >"$log" 2>&1 || die "kernel $VARIANT: configuration failed, see $log"
 
-# Every option the fragments ask for (a later fragment overrides an
-# earlier one) must have survived olddefconfig.
-missing=$(cat "${FRAGMENTS[@]}" | grep -E '^(CONFIG_[A-Z0-9_]+=|# CONFIG_[A-Z0-9_]+ is not set)' |
-	awk '{ opt = ($1 == "#") ? $2 : substr($0, 1, index($0, "=") - 1); want[opt] = $0 }
-	     END { for (opt in want) print want[opt] }' |
-	while read -r line; do
-		case $line in
-		"# "*) opt=${line#\# }; opt=${opt%% *}
-			grep -q "^$opt=" "$BUILD/.config" && echo "$opt (wanted unset)" ;;
-		*) grep -qxF "$line" "$BUILD/.config" || echo "$line" ;;
-		esac
-	done)
-[ -z "$missing" ] ||
-	die "kernel $VARIANT: olddefconfig dropped: $(echo $missing) (see $BUILD/.config)"
+	# Every option the fragments ask for (a later fragment overrides an
+	# earlier one) must have survived olddefconfig.
+	missing=$(cat "${FRAGMENTS[@]}" | grep -E '^(CONFIG_[A-Z0-9_]+=|# CONFIG_[A-Z0-9_]+ is not set)' |
+		awk '{ opt = ($1 == "#") ? $2 : substr($0, 1, index($0, "=") - 1); want[opt] = $0 }
+		     END { for (opt in want) print want[opt] }' |
+		while read -r line; do
+			case $line in
+			"# "*) opt=${line#\# }; opt=${opt%% *}
+				if grep -q "^$opt=" "$BUILD/.config"; then echo "$opt (wanted unset)"; fi ;;
+			*) if ! grep -qxF "$line" "$BUILD/.config"; then echo "$line"; fi ;;
+			esac
+		done |
+		while read -r line; do
+			# series: an option a later patch adds is not there yet.
+			opt=${line%%[= ]*}
+			if [ "$VARIANT" = series ] &&
+				! grep -rqx --include='Kconfig*' "config ${opt#CONFIG_}" "$TREE"; then
+				continue
+			fi
+			echo "$line"
+		done)
+	[ -z "$missing" ] ||
+		die "kernel $VARIANT: olddefconfig dropped: $(echo $missing) (see $BUILD/.config)"
+	echo "$config_key $(sha256sum <"$BUILD/.config")" >"$BUILD/.callops-config-key"
+}
+# (and the .config itself, as made then)
+if [ -f "$BUILD/.config" ] &&
+	[ "$(cat "$BUILD/.callops-config-key" 2>/dev/null)" = "$config_key $(sha256sum <"$BUILD/.config")" ]; then
+	stage "kernel $VARIANT: configuration unchanged (same fragments and Kconfig files)"
+	: >"$log"
+else
+	configure
+fi
 grep -q 'Rust is available' < <(kmake rustavailable 2>&1) ||
 	die "kernel $VARIANT: toolchain cannot build Rust ($(kmake rustavailable 2>&1 | tail -n1))"
 
