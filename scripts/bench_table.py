@@ -60,19 +60,34 @@ ROWS = [
         ("bpf_test_run_fentry", "... attached to bpf_fentry_test1, called once a run"),
         ("bpf_test_run_added", "... added by the trampoline"),
     ]),
-    ("BPF fentry trampolines: attach and detach of N functions (guest microseconds)", [
-        (f"bpf_{op}_{n}_us", f"{op} {n:,}")
-        for n in (1, 100, 1000) for op in ("attach", "detach")
+    ("BPF fentry trampolines: attach and detach of N functions", [
+        row for n in (1, 100, 1000) for op in ("attach", "detach")
+        for row in ((f"bpf_{op}_{n}_instret", f"{op} {n:,}: instructions retired"),
+                    (f"bpf_{op}_{n}_us", "... guest time (us)"))
     ]),
     ("Switching the ops of many call sites (one tracefs write each)", [
         ("switch_sites", "call sites"),
-        ("enable_sites_insns", "enable the function tracer on them: instructions"),
+        ("enable_sites_instret", "enable the function tracer on them: instructions retired"),
+        ("enable_sites_ns", "... guest time (ns: instructions + idle time waited)"),
         ("enable_sites_text_words", "... text words written"),
-        ("switch_to_list_insns", "add a second instance on them (-> list ops): instructions"),
+        ("switch_to_list_instret",
+         "add a second instance on them (-> list ops): instructions retired"),
+        ("switch_to_list_ns", "... guest time (ns)"),
         ("switch_to_list_text_words", "... text words written"),
         ("switch_to_list_slot_stores", "... slot stores"),
-        ("switch_back_insns", "remove it (-> single ops): instructions"),
+        ("switch_back_instret", "remove it (-> single ops): instructions retired"),
+        ("switch_back_ns", "... guest time (ns)"),
         ("switch_back_text_words", "... text words written"),
+    ]),
+    ("The call ops provider (the module) on a booted system", [
+        ("provider_register_instret",
+         "insmod callops.ko (load, slots for every call site): instructions retired"),
+        ("provider_register_ns", "... guest time (ns)"),
+        ("provider_unregister_instret",
+         "rmmod callops (call sites back on the list slot, slots freed): instructions retired"),
+        ("provider_unregister_ns", "... guest time (ns)"),
+        ("provider_reregister_instret", "insmod callops.ko again: instructions retired"),
+        ("provider_reregister_ns", "... guest time (ns)"),
     ]),
 ]
 
@@ -104,15 +119,30 @@ guest's `selftests/bench.sh` runs, in this order:
 - BPF_PROG_TEST_RUN: `bpf_tramp -t fentry_test_run_cost` (1,000 runs of
   the fentry program of bpf_fentry_test1, before and after attaching);
 - attach/detach: `bpf_tramp -n N -t many_trampolines` for N = 1, 100,
-  1,000 (one fentry program per function; the time bpf_program__attach()
-  and bpf_link__destroy() take for all N, in guest microseconds, which
+  1,000 (one fentry program per function; what attaching and closing the
+  links of all N take: instructions retired, and guest microseconds, which
   include the RCU grace periods that -icount sleep=off skips through);
 - switching: the first 1,000 names of available_filter_functions (their
   call sites: the row says how many) in the top and a second instance's
-  set_ftrace_filter; `timed_write current_tracer function` (top instance),
-  then `function` and `nop` into the second instance's current_tracer,
-  with the series' counters (`site_text_writes`, `slot_stores` in
-  /sys/kernel/debug/riscv_callops/state) read around each write.
+  set_ftrace_filter; `timed_syscall write current_tracer function` (top
+  instance), then `function` and `nop` into the second instance's
+  current_tracer, with the series' counters (`site_text_writes`,
+  `slot_stores` in /sys/kernel/debug/riscv_callops/state) read around
+  each write;
+- the provider: `timed_syscall insmod callops.ko` first (the table rows
+  follow it), `timed_syscall rmmod callops` and `timed_syscall insmod`
+  again at the end.
+
+Control-path rows give two numbers. "Instructions retired" is a perf
+counter of hardware instructions on CPU 0, every task and mode
+(`perf_event_open(PERF_COUNT_HW_INSTRUCTIONS, pid -1, cpu 0)`, read just
+before and after the system call; riscv's SBI PMU counts instret, which
+QEMU derives from its instruction count): the work the operation caused,
+its kernel threads' included. "Guest time" is CLOCK_MONOTONIC around the
+same call: the instructions plus the idle time the operation waited
+through (RCU grace periods, ticks), which `-icount sleep=off` skips
+through. Per-call rows (ftrace-ops, sync(), page faults, test runs) wait
+for nothing: there guest nanoseconds are instructions.
 
 On the host: `llvm-size -A vmlinux` (.text, .init.text) and `stat -c %s
 Image` for each kernel, .text also for `scripts/kernel.sh nocallops` (the

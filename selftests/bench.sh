@@ -1,10 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # `make bench`, guest side.  Booted under qemu -icount shift=0 with one
-# vCPU, so every "ns" the guest measures is one instruction.  Prints
-# "# bench: <key> <value>" lines for scripts/bench.sh to tabulate; each
-# measurement is also a KTAP result, so a failed one is seen.
-# CALLOPS_BENCH_MODULE=1 loads the callops module (per-call-site slots) first.
+# vCPU, so every "ns" the guest measures while the CPU works is one
+# instruction; per-call loops are that.  Control-path operations (tracefs
+# writes, the provider's load and unload) also wait (grace periods), which
+# -icount sleep=off skips through as guest time: for those, timed_syscall
+# reports guest time and, separately, the instructions retired (instret).
+# Prints "# bench: <key> <value>" lines for scripts/bench.sh to tabulate;
+# each measurement is also a KTAP result, so a failed one is seen.
+# CALLOPS_BENCH_MODULE=1 loads the callops module (per-call-site slots)
+# first, and unloads and reloads it at the end.
 . /callops/selftests/ktap.sh
 
 T=/sys/kernel/tracing
@@ -40,9 +45,25 @@ loop_cost()
 	ktap_result "$2 cost $1" [ -n "$v" ]
 }
 
-ktap_plan 28
+# timed KEY SYSCALL ARGS...: timed_syscall SYSCALL ARGS, as "# bench:"
+# KEY_ns (guest time) and KEY_instret (instructions retired); fails
+# without both.
+timed()
+{
+	key=$1
+	shift
+	out=$(/callops/selftests/timed_syscall "$@") || return 1
+	ns=$(echo "$out" | sed -n 's/^timed_syscall: \([0-9]*\) ns, [0-9]* instret$/\1/p')
+	ir=$(echo "$out" | sed -n 's/^timed_syscall: [0-9]* ns, \([0-9]*\) instret$/\1/p')
+	[ -n "$ns" ] && [ -n "$ir" ] || return 1
+	bench "${key}_ns" "$ns"
+	bench "${key}_instret" "$ir"
+}
+
+ktap_plan 31
 if [ "${CALLOPS_BENCH_MODULE:-0}" = 1 ]; then
-	ktap_result "insmod callops.ko" insmod /callops/callops.ko
+	ktap_result "insmod callops.ko (provider registration)" \
+		timed provider_register insmod /callops/callops.ko
 	# Slots are one unsigned long each; the module keeps each slot's call
 	# site (one usize) beside it.
 	capacity=$(sed -n 's/^capacity: //p' /sys/kernel/debug/callops/state)
@@ -111,12 +132,17 @@ for what in plain fentry; do
 done
 
 # BPF attach and detach of N fentry trampolines (one per function): the
-# time the links take, in guest microseconds (instructions, plus idle time
-# that -icount sleep=off skips to the next timer: RCU grace periods).
+# instructions retired, and the guest time in microseconds (instructions,
+# plus idle time that -icount sleep=off skips to the next timer: RCU grace
+# periods), from bpf_tramp's "# attach N: T us, I instret" lines.
 for n in 1 100 1000; do
 	run_bpf_tramp "BPF attach/detach of $n trampolines" -n "$n" -t many_trampolines
 	for op in attach detach; do
-		bench_line "bpf_${op}_${n}_us" "$op $n" us
+		line="^# $op $n: \([0-9]*\) us, \([0-9]*\) instret\$"
+		us=$(sed -n "s|$line|\1|p" /tmp/bpf_tramp.out)
+		insns=$(sed -n "s|$line|\2|p" /tmp/bpf_tramp.out)
+		[ -n "$us" ] && bench "bpf_${op}_${n}_us" "$us"
+		[ -n "$insns" ] && bench "bpf_${op}_${n}_instret" "$insns"
 	done
 done
 
@@ -129,10 +155,6 @@ bench_counter()
 {
 	[ -r "$CALLOPS_STATE" ] && bench "$1" "$2"
 }
-timed()
-{
-	/callops/selftests/timed_write "$1" "$2" | sed -n 's/.*: \([0-9]*\) ns/\1/p'
-}
 grep -v -e '\[' -e '__' "$T/available_filter_functions" | head -n "$N" >/tmp/sites
 mkdir "$T/instances/bench_b"
 # The filter parser takes one name per write(2); cat loops over them.
@@ -141,21 +163,33 @@ cat /tmp/sites >"$T/instances/bench_b/set_ftrace_filter"
 n=$(wc -l <"$T/set_ftrace_filter")
 bench switch_sites "$n"
 text0=$(callops_counter site_text_writes)
-bench enable_sites_insns "$(timed "$T/current_tracer" function)"
+ktap_result "enable the function tracer on $n call sites" \
+	timed enable_sites write "$T/current_tracer" function
 text1=$(callops_counter site_text_writes)
 bench_counter enable_sites_text_words "$((text1 - text0))"
 store0=$(callops_counter slot_stores)
-v=$(timed "$T/instances/bench_b/current_tracer" function)
-bench switch_to_list_insns "$v"
+ktap_result "switch $n call sites to the list ops" \
+	timed switch_to_list write "$T/instances/bench_b/current_tracer" function
 bench_counter switch_to_list_text_words "$(($(callops_counter site_text_writes) - text1))"
 bench_counter switch_to_list_slot_stores "$(($(callops_counter slot_stores) - store0))"
-ktap_result "switch $n call sites to the list ops" [ -n "$v" ]
 text2=$(callops_counter site_text_writes)
-v=$(timed "$T/instances/bench_b/current_tracer" nop)
-bench switch_back_insns "$v"
+ktap_result "switch $n call sites back to one ops" \
+	timed switch_back write "$T/instances/bench_b/current_tracer" nop
 bench_counter switch_back_text_words "$(($(callops_counter site_text_writes) - text2))"
-ktap_result "switch $n call sites back to one ops" [ -n "$v" ]
 echo nop >"$T/current_tracer"
 echo >"$T/set_ftrace_filter"
 rmdir "$T/instances/bench_b"
+
+# The provider's unregistration (every call site back on the list slot,
+# the slots freed after the readers' grace periods), then its
+# registration again, on a booted system.
+if [ "${CALLOPS_BENCH_MODULE:-0}" = 1 ]; then
+	ktap_result "rmmod callops (provider unregistration)" \
+		timed provider_unregister rmmod callops
+	ktap_result "insmod callops.ko again (provider registration)" \
+		timed provider_reregister insmod /callops/callops.ko
+else
+	ktap_test_pass "no module requested (unload)"
+	ktap_test_pass "no module requested (reload)"
+fi
 ktap_finish

@@ -37,6 +37,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "cpu_instructions.h"
 
 #include "kselftest.h"
 #include "progs/multi.h"
@@ -902,6 +903,8 @@ static int test_many(void)
 	__u32 ids[MANY_MAX];
 	struct btf *btf = NULL;
 	int ret = KSFT_FAIL, failed = 0;
+	int counter = cpu_instructions_open();
+	uint64_t retired;
 	long long t;
 
 	CHECK(!setrlimit(RLIMIT_NOFILE, &nofile), "RLIMIT_NOFILE: %s", strerror(errno));
@@ -911,9 +914,11 @@ static int test_many(void)
 	nprogs = load_many(btf, fds, names, ids);
 	ksft_print_msg("load %d: %lld us\n", nprogs, now_us() - t);
 	CHECK_EQ(nprogs, many_funcs);
+	CHECK(counter >= 0, "instruction counter (perf_event_open): %s", strerror(errno));
 
 	read_costs(&costs);
 	t = now_us();
+	retired = cpu_instructions(counter);
 	for (i = 0; i < nprogs; i++) {
 		int fd = bpf_link_create(fds[i], 0, BPF_TRACE_FENTRY, NULL);
 
@@ -924,7 +929,9 @@ static int test_many(void)
 		}
 		links[nlinks++] = fd;
 	}
-	ksft_print_msg("attach %d: %lld us\n", nlinks, now_us() - t);
+	retired = cpu_instructions(counter) - retired;
+	ksft_print_msg("attach %d: %lld us, %llu instret\n", nlinks, now_us() - t,
+		       (unsigned long long)retired);
 	CHECK_EQ(failed, 0);
 	CHECK(costs_are(&costs, nlinks, nlinks, "attach"), "attach: not one word per call site");
 	CHECK_EQ(count_in_file(TRACING "/enabled_functions", "direct-->"), many_funcs);
@@ -936,10 +943,14 @@ static int test_many(void)
 out:
 	read_costs(&costs);
 	t = now_us();
+	retired = counter >= 0 ? cpu_instructions(counter) : 0;
 	for (i = 0; i < nlinks; i++)
 		close(links[i]);
-	if (nlinks)
-		ksft_print_msg("detach %d: %lld us\n", nlinks, now_us() - t);
+	if (nlinks) {
+		retired = cpu_instructions(counter) - retired;
+		ksft_print_msg("detach %d: %lld us, %llu instret\n", nlinks, now_us() - t,
+			       (unsigned long long)retired);
+	}
 	for (i = 0; i < nprogs; i++)
 		close(fds[i]);
 	if (!none_enabled(names, nprogs))
@@ -949,6 +960,8 @@ out:
 	for (i = 0; i < nprogs; i++)
 		free(names[i]);
 	btf__free(btf);
+	if (counter >= 0)
+		close(counter);
 	return ret;
 }
 
@@ -1357,6 +1370,8 @@ static int test_many_multi(void)
 	char *names[MANY_MAX];
 	__u32 ids[MANY_MAX];
 	struct btf *btf = NULL;
+	int counter = cpu_instructions_open();
+	uint64_t retired;
 	long long t;
 
 	CHECK(!setrlimit(RLIMIT_NOFILE, &nofile), "RLIMIT_NOFILE: %s", strerror(errno));
@@ -1370,17 +1385,21 @@ static int test_many_multi(void)
 	prog = bpf_prog_load(BPF_PROG_TYPE_TRACING, NULL, "GPL", insns, ARRAY_SIZE(insns),
 			     &opts);
 	CHECK(prog >= 0, "load fentry.multi: %s", strerror(errno));
+	CHECK(counter >= 0, "instruction counter (perf_event_open): %s", strerror(errno));
 
 	read_costs(&costs);
 	t = now_us();
+	retired = cpu_instructions(counter);
 	link = tracing_multi_link(prog, BPF_TRACE_FENTRY_MULTI, ids, NULL, nprogs);
+	retired = cpu_instructions(counter) - retired;
 	if (link < 0 && errno == EOPNOTSUPP && !callops_kernel()) {
 		ksft_print_msg("no tracing_multi links (no single direct ops)\n");
 		ret = KSFT_SKIP;
 		goto out;
 	}
 	CHECK(link >= 0, "tracing_multi link on %d functions: %s", nprogs, strerror(errno));
-	ksft_print_msg("multi attach %d: %lld us\n", nprogs, now_us() - t);
+	ksft_print_msg("multi attach %d: %lld us, %llu instret\n", nprogs, now_us() - t,
+		       (unsigned long long)retired);
 	CHECK(costs_are(&costs, nprogs, nprogs, "multi attach"), "attach: not one word per call site");
 	CHECK_EQ(count_in_file(TRACING "/enabled_functions", "direct-->"), nprogs);
 	CHECK(sites_on_trampolines((const char *const *)names, nprogs),
@@ -1390,8 +1409,11 @@ out:
 	if (link >= 0) {
 		read_costs(&costs);
 		t = now_us();
+		retired = cpu_instructions(counter);
 		close(link);
-		ksft_print_msg("multi detach %d: %lld us\n", nprogs, now_us() - t);
+		retired = cpu_instructions(counter) - retired;
+		ksft_print_msg("multi detach %d: %lld us, %llu instret\n", nprogs, now_us() - t,
+			       (unsigned long long)retired);
 		if (!none_enabled(names, nprogs))
 			ret = KSFT_FAIL;
 		else if (ret == KSFT_PASS && !costs_are(&costs, nprogs, nprogs, "multi detach"))
@@ -1402,6 +1424,8 @@ out:
 	for (i = 0; i < nprogs; i++)
 		free(names[i]);
 	btf__free(btf);
+	if (counter >= 0)
+		close(counter);
 	return ret;
 }
 
