@@ -9,12 +9,6 @@
 
 STATE=$CALLOPS_STATE
 
-# The whole kernel log from its first record: nothing erases it.
-logged_at_boot()
-{
-	kmsg_since 0 | grep -qF "ftrace: $1"
-}
-
 ktap_plan 5
 if [ ! -r "$STATE" ]; then
 	# The series without call ops (make check KERNEL=nocallops: no

@@ -38,6 +38,7 @@
 #   sync_hits NAME         a counter of the loaded progs/sync_hits.bpf.o
 #   module_step insmod|rmmod   load/unload the callops module between suites
 #   callops_counter NAME   a call-site cost counter of the series (0 without it)
+#   logged_at_boot TEXT    the kernel logged "ftrace: TEXT" since boot
 
 . /callops/selftests/ktap_helpers.sh
 
@@ -146,6 +147,12 @@ sync_hits()
 }
 
 CALLOPS_STATE=/sys/kernel/debug/riscv_callops/state
+
+# The whole kernel log from its first record: nothing erases it.
+logged_at_boot()
+{
+	kmsg_since 0 | grep -qF "ftrace: $1"
+}
 
 callops_counter()
 {
