@@ -4,7 +4,9 @@
 # with the module, in one run, each booted under qemu -icount shift=0 with
 # one vCPU (1 guest ns = 1 instruction).  Also: text sizes against a build
 # without call ops (kernel.sh nocallops), and ftrace_init()'s instructions
-# at boot (scripts/boot_init.py).  Writes Documentation/benchmarks.md.
+# at boot (scripts/boot_init.py), and on 4 vCPUs the icache flushes and
+# text writes of each control-path operation (selftests/bench_smp.sh).
+# Writes Documentation/benchmarks.md.
 NO_TOOLCHAIN=1
 source "$(dirname "$0")/lib.sh"
 
@@ -34,6 +36,20 @@ run vanilla "$KV" "$IV" 0
 run callops "$KC" "$IC" 0
 run callops+module "$KC" "$IC" 1
 
+# The SMP rows: 4 vCPUs, no -icount (they count calls of the icache flush
+# and text writes per operation, not time); appended to each kernel's
+# results as a second log.
+smp()
+{
+	local i=$1 name=$2 kout=$3 initrd=$4 module=$5
+	SMP=4 MEM=2G APPEND="CALLOPS_BENCH_MODULE=$module" \
+		"$TOP/scripts/qemu.sh" "$kout" "$initrd" "$LOGDIR/$name-smp.log" bench_smp
+	results[i]+=",$LOGDIR/$name-smp.log"
+}
+smp 0 vanilla "$KV" "$IV" 0
+smp 1 callops "$KC" "$IC" 0
+smp 2 callops+module "$KC" "$IC" 1
+
 stage "sizes"
 size_of()
 {
@@ -62,5 +78,7 @@ in_root python3 "$TOP/scripts/bench_table.py" "$versions" "${results[@]}" \
 in_root python3 "$TOP/scripts/bench_plot.py" "$TOP/Documentation/benchmarks-ops.png" \
 	"${results[@]}" || die "bench_plot.py failed"
 in_root python3 "$TOP/scripts/ktap.py" --console --kernel vanilla "$LOGDIR/vanilla.log" \
-	--kernel callops "$LOGDIR/callops.log" "$LOGDIR/callops+module.log" | tail -n 1
+	"$LOGDIR/vanilla-smp.log" --kernel callops "$LOGDIR/callops.log" \
+	"$LOGDIR/callops+module.log" "$LOGDIR/callops-smp.log" \
+	"$LOGDIR/callops+module-smp.log" | tail -n 1
 echo "table: Documentation/benchmarks.md (logs $LOGDIR)"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Turn `make bench` console logs into Documentation/benchmarks.md.
 
-    bench_table.py VERSIONS NAME=LOG...
+    bench_table.py VERSIONS NAME=LOG[,LOG...]...
 
 Each LOG holds "# bench: <key> <value>" lines (selftests/bench.sh, and the
 size lines scripts/bench.sh appends); the first NAME is the baseline.
@@ -21,7 +21,24 @@ DERIVED = {
     "sync_bpf_added": ("sync_bpf_fentry_fexit", "sync_plain", None),
     "fault_direct_added": ("fault_direct_sample", "fault_plain", None),
     "bpf_test_run_added": ("bpf_test_run_fentry", "bpf_test_run_plain", None),
+    "load_added_per_site": ("load_callops_many_instret", "load_callops_many_notrace_instret",
+                            "module_call_sites"),
+    "unload_added_per_site": ("unload_callops_many_instret",
+                              "unload_callops_many_notrace_instret", "module_call_sites"),
 }
+
+# The operations selftests/bench_smp.sh counts.
+SMP_OPS = [
+    ("enable_sites", "enable the function tracer on 1,000 call sites"),
+    ("switch_to_list", "a second instance on them (-> list ops)"),
+    ("switch_back", "remove it (-> single ops)"),
+    ("disable_sites", "disable the function tracer"),
+    ("load_callops_many", "insmod callops_many.ko (600 call sites)"),
+    ("unload_callops_many", "rmmod callops_many"),
+    ("bpf_attach_detach_1000", "attach and detach 1,000 BPF fentry trampolines"),
+    ("provider_register", "insmod callops.ko (provider registration)"),
+    ("provider_unregister", "rmmod callops (provider unregistration)"),
+]
 
 ROWS = [
     ("Function text", [
@@ -42,6 +59,7 @@ ROWS = [
         ("boot.ftrace_records", "call sites (__mcount_loc entries)"),
         ("boot.ftrace_init_insns", "instructions"),
         ("init_insns_per_site", "... per call site"),
+        ("boot.ftrace_init_nop_insns", "... of which ftrace_init_nop() (the first call site's)"),
     ]),
     ("ftrace-ops sample: instructions per call of the traced function", [
         (f"ops_r{r}_i{i}_regs{g}", f"{r} relevant, {i} irrelevant ops"
@@ -78,6 +96,34 @@ ROWS = [
         ("switch_back_instret", "remove it (-> single ops): instructions retired"),
         ("switch_back_ns", "... guest time (ns)"),
         ("switch_back_text_words", "... text words written"),
+    ]),
+    ("A module's call sites: load and unload (callops_many against callops_many_notrace)", [
+        ("module_call_sites", "call sites of callops_many"),
+        ("load_callops_many_instret", "insmod callops_many.ko: instructions retired"),
+        ("load_callops_many_ns", "... guest time (ns)"),
+        ("load_callops_many_notrace_instret",
+         "insmod callops_many_notrace.ko (the same code, no call sites): instructions retired"),
+        ("load_added_per_site", "... load instructions per call site (the difference / call sites)"),
+        ("unload_callops_many_instret", "rmmod callops_many: instructions retired"),
+        ("unload_callops_many_ns", "... guest time (ns)"),
+        ("unload_callops_many_notrace_instret",
+         "rmmod callops_many_notrace: instructions retired"),
+        ("unload_added_per_site", "... unload instructions per call site"),
+    ]),
+    ("SMP (4 vCPUs): global icache flushes and text writes per operation", [
+        row for op, label in SMP_OPS
+        for row in ((f"smp.{op}.flush_icache_all", f"{label}: flush_icache_all() calls"),
+                    (f"smp.{op}.sbi_remote_fence_i", "... of which by SBI remote fence.i"),
+                    (f"smp.{op}.ipis", "... IPIs taken (all CPUs)"),
+                    (f"smp.{op}.ftrace_make_call", "... ftrace_make_call() calls (call sites on)"),
+                    (f"smp.{op}.ftrace_make_nop", "... ftrace_make_nop() calls (call sites off)"),
+                    (f"smp.{op}.ftrace_modify_call",
+                     "... ftrace_modify_call() calls (a call site's target changed)"),
+                    (f"smp.{op}.site_text_writes", "... text words written (series counter)"),
+                    (f"smp.{op}.prefix_writes", "... slot offsets written (series counter)"),
+                    (f"smp.{op}.slot_stores", "... slot stores (series counter)"),
+                    (f"smp.{op}.patch_text_data_words",
+                     "... patch_text_data_words() calls (slot offset batches)"))
     ]),
     ("The call ops provider (the module) on a booted system", [
         ("provider_register_instret",
@@ -129,6 +175,11 @@ guest's `selftests/bench.sh` runs, in this order:
   current_tracer, with the series' counters (`site_text_writes`,
   `slot_stores` in /sys/kernel/debug/riscv_callops/state) read around
   each write;
+- a module's call sites: `timed_syscall insmod callops_many.ko`,
+  `timed_syscall rmmod callops_many`, the same for callops_many_notrace
+  (selftests/testmod: 600 functions, the second built without
+  `CC_FLAGS_FTRACE`), call sites = its lines in available_filter_functions;
+  per call site = (callops_many - callops_many_notrace) / call sites;
 - the provider: `timed_syscall insmod callops.ko` first (the table rows
   follow it), `timed_syscall rmmod callops` and `timed_syscall insmod`
   again at the end.
@@ -144,23 +195,42 @@ through (RCU grace periods, ticks), which `-icount sleep=off` skips
 through. Per-call rows (ftrace-ops, sync(), page faults, test runs) wait
 for nothing: there guest nanoseconds are instructions.
 
+SMP rows: each kernel boots a second time, `-smp 4 -m 2G` without
+`-icount`, and `selftests/bench_smp.sh` counts, around each operation,
+the hits of kprobe events (`/sys/kernel/tracing/kprobe_profile`) on
+`flush_icache_all()` (riscv's global icache flush: a local fence.i and a
+remote fence.i to every other hart; upstream's `patch_text_nosync()` of
+an ops literal makes one), `sbi_remote_fence_i()` (whether that remote
+fence.i goes by SBI), the architecture's call-site updates
+`ftrace_make_call()`, `ftrace_make_nop()` and `ftrace_modify_call()`, and
+`patch_text_data_words()` (the series only; `patch_insn_write()` and
+`patch_text_nosync()` cannot be probed: NOKPROBE_SYMBOL), the series'
+counters `site_text_writes`, `prefix_writes` and `slot_stores`
+(`/sys/kernel/debug/riscv_callops/state`; upstream has none), and the IPI
+rows of `/proc/interrupts` summed over all CPUs. The operations are
+those of the rows above, BPF attach and detach counted together (one
+`bpf_tramp -n 1000 -t many_trampolines` run).
+
 On the host: `llvm-size -A vmlinux` (.text, .init.text) and `stat -c %s
 Image` for each kernel, .text also for `scripts/kernel.sh nocallops` (the
 callops tree without riscv's select of HAVE_DYNAMIC_FTRACE_WITH_CALL_OPS);
 `scripts/boot_init.py`: `qemu-system-riscv64 ... -icount shift=0 -S` with
 the gdbstub, a breakpoint at ftrace_init and one at its return address,
-minstret read at both; call sites = (__stop_mcount_loc -
+minstret read at both, and the same around the first ftrace_init_nop()
+call inside it; call sites = (__stop_mcount_loc -
 __start_mcount_loc) / 8 from System.map.
 """
 
 
-def parse(path):
+def parse(paths):
+    """The "# bench:" values of one kernel: PATHS is LOG[,LOG...]."""
     values = {}
-    with open(path, errors="replace") as f:
-        for line in f:
-            m = LINE.match(line)
-            if m:
-                values[m.group(1)] = int(m.group(2))
+    for path in paths.split(","):
+        with open(path, errors="replace") as f:
+            for line in f:
+                m = LINE.match(line)
+                if m:
+                    values[m.group(1)] = int(m.group(2))
     return values
 
 

@@ -9,10 +9,11 @@ guest nanosecond; not sleep=off, with which the guest never gets past a
 gdbstub stop) stopped at reset, and drives QEMU's gdbstub: a breakpoint
 on ftrace_init(), then one on its return address.  At each stop it reads
 the minstret CSR, which QEMU derives from the instruction count under
--icount.  ftrace_init() runs before the kernel has a clock, so no printk
+-icount.  Inside it, the first record's ftrace_init_nop() (the
+architecture's text write of each call site) is counted the same way.  ftrace_init() runs before the kernel has a clock, so no printk
 timestamp or in-guest counter can see it.  Prints the usual
 "# bench:" lines: records (the __mcount_loc entries ftrace_init()
-processes) and instructions.
+processes), instructions, and one ftrace_init_nop()'s instructions.
 """
 
 import ctypes
@@ -119,7 +120,8 @@ class Gdb:
 
 def main(kout):
     syms = symbols(os.path.join(kout, "System.map"),
-                   {"ftrace_init", "__start_mcount_loc", "__stop_mcount_loc"})
+                   {"ftrace_init", "ftrace_init_nop", "__start_mcount_loc",
+                    "__stop_mcount_loc"})
     records = (syms["__stop_mcount_loc"] - syms["__start_mcount_loc"]) // 8
     with tempfile.TemporaryDirectory() as tmp:
         sock = os.path.join(tmp, "gdb.sock")
@@ -136,8 +138,15 @@ def main(kout):
             gdb = Gdb(sock)
             gdb.run_to(syms["ftrace_init"])
             start = gdb.minstret()
+            init_ra = gdb.ra()
             print(f"boot_init: at ftrace_init, minstret {start}", file=sys.stderr)
+            # The first record's ftrace_init_nop(), the architecture's part
+            # of each record (its text write).
+            gdb.run_to(syms["ftrace_init_nop"])
+            nop_start = gdb.minstret()
             gdb.run_to(gdb.ra())
+            nop_insns = gdb.minstret() - nop_start
+            gdb.run_to(init_ra)
             end = gdb.minstret()
             print(f"boot_init: returned, minstret {end}", file=sys.stderr)
         finally:
@@ -145,6 +154,7 @@ def main(kout):
             qemu.wait()
     print(f"# bench: boot.ftrace_records {records}")
     print(f"# bench: boot.ftrace_init_insns {end - start}")
+    print(f"# bench: boot.ftrace_init_nop_insns {nop_insns}")
 
 
 if __name__ == "__main__":

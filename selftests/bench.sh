@@ -60,7 +60,7 @@ timed()
 	bench "${key}_instret" "$ir"
 }
 
-ktap_plan 31
+ktap_plan 35
 if [ "${CALLOPS_BENCH_MODULE:-0}" = 1 ]; then
 	ktap_result "insmod callops.ko (provider registration)" \
 		timed provider_register insmod /callops/callops.ko
@@ -179,6 +179,19 @@ bench_counter switch_back_text_words "$(($(callops_counter site_text_writes) - t
 echo nop >"$T/current_tracer"
 echo >"$T/set_ftrace_filter"
 rmdir "$T/instances/bench_b"
+
+# A module with 600 call sites (callops_many) against the same code
+# without them (callops_many_notrace): load and unload of each, so that
+# the difference is what ftrace (and, with the module, the provider: a slot
+# and a prefix per call site) does per call site of a module.
+# module_call_sites checks that the module really has its 600.
+ST=/callops/selftests
+for m in callops_many callops_many_notrace; do
+	ktap_result "insmod $m.ko" timed "load_$m" insmod "$ST/$m.ko"
+	[ "$m" = callops_many ] &&
+		bench module_call_sites "$(grep -c "\[$m\]" "$T/available_filter_functions")"
+	ktap_result "rmmod $m" timed "unload_$m" rmmod "$m"
+done
 
 # The provider's unregistration (every call site back on the list slot,
 # the slots freed after the readers' grace periods), then its
