@@ -24,20 +24,20 @@ source "$(dirname "$0")/lib.sh"
 
 CMD=${1:-}
 KERNEL=${KERNEL:-callops}
-KNOWN_SUITES="assist,boottrace,callops,kunit,flushes,slots,table,initslots,churn,module,hits,samples,insmod,rmmod,tracecmd,bpf,bpf_tramp,bpf_storm,ftracetest,kprobe_prefix,badslot,release"
+KNOWN_SUITES="assist,opsupdate,boottrace,callops,kunit,flushes,slots,table,initslots,churn,module,hits,samples,insmod,rmmod,tracecmd,bpf,bpf_tramp,bpf_storm,ftracetest,kprobe_prefix,badslot,release"
 # check's first boot: the kernel crate's KUnit results from boot (an ops
 # and a provider of their own), without the module (kprobes refused on call ops
 # prefixes, bad provider slots refused), then with it (insmod) for module
 # unloads, the samples, trace-cmd, BPF, the BPF trampoline kselftest and
 # ftracetest, then BPF again after rmmod.
-ALL_SUITES="callops,kunit,flushes,kprobe_prefix,slots,table,module,hits,initslots,badslot,assist,insmod,release,samples,tracecmd,bpf,bpf_tramp,ftracetest,rmmod,bpf"
+ALL_SUITES="callops,kunit,flushes,kprobe_prefix,slots,table,module,hits,initslots,badslot,assist,opsupdate,insmod,release,samples,tracecmd,bpf,bpf_tramp,ftracetest,rmmod,bpf"
 # check's second boot: a device tree without Ziccif (stop_machine patching),
 # boot-time tracing (ftrace=function) before any module, the KUnit results
 # (their ops and provider ran on the stop_machine path), the suites that
 # load the module themselves (churn: on 2 vCPUs here), the same suites
 # without the module (kprobes, whose registration takes cpus_read_lock()
 # before text_mutex, beside stop_machine updates), then trace-cmd with it.
-SECOND_BOOT_SUITES="boottrace,callops,kunit,flushes,kprobe_prefix,slots,table,hits,initslots,assist,churn,samples,tracecmd,bpf,bpf_tramp,ftracetest,insmod,tracecmd,rmmod"
+SECOND_BOOT_SUITES="boottrace,callops,kunit,flushes,kprobe_prefix,slots,table,hits,initslots,assist,opsupdate,churn,samples,tracecmd,bpf,bpf_tramp,ftracetest,insmod,tracecmd,rmmod"
 # 20 churn cycles (2 with a CPU offline): 100 took 731 s here on a loaded
 # host, and the third boot runs 100.
 # riscv_ftrace_patching=auto is not a mode: refused at boot (callops), the
