@@ -36,8 +36,8 @@ bench()
 # hits NAME: the kprobe event bench_NAME's hits so far, "-" without it.
 hits()
 {
-	awk -v e="bench_$1" '$1 == e { n = $2 } END { print (n == "" ? "-" : n) }' \
-		"$T/kprobe_profile"
+	n=$(kprobe_hits "bench_$1")
+	echo "${n:--}"
 }
 
 # counters: the probes' hits and the series' counters ("-" without them).

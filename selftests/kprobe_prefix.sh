@@ -80,7 +80,7 @@ if echo "p:callops_entry 0x$a" >>"$T/kprobe_events"; then
 	echo 1 >"$T/events/kprobes/callops_entry/enable"
 	/callops/selftests/syscall_loop sync $CALLS >/dev/null
 	echo 0 >"$T/events/kprobes/callops_entry/enable"
-	hits=$(awk '$1 == "callops_entry" { print $2 }' "$T/kprobe_profile")
+	hits=$(kprobe_hits callops_entry)
 	ktap_expect "kprobe at ksys_sync+0 hits" "$hits" $CALLS
 	echo "-:callops_entry" >>"$T/kprobe_events"
 else

@@ -38,6 +38,10 @@
 #   sync_hits NAME         a counter of the loaded progs/sync_hits.bpf.o
 #   module_step insmod|rmmod   load/unload the callops module between suites
 #   callops_counter NAME   a call-site cost counter of the series (0 without it)
+#   slot_func FUNC         the ops callback the callops module's slot of FUNC
+#                          names, from its debugfs dump
+#   kprobe_hits EVENT      how often the kprobe event EVENT has fired
+#                          (kprobe_profile); nothing without the event
 #   logged_at_boot TEXT    the kernel logged "ftrace: TEXT" since boot
 
 . /callops/selftests/ktap_helpers.sh
@@ -152,6 +156,16 @@ CALLOPS_STATE=/sys/kernel/debug/riscv_callops/state
 logged_at_boot()
 {
 	kmsg_since 0 | grep -qF "ftrace: $1"
+}
+
+slot_func()
+{
+	grep "^$1 slot=" /sys/kernel/debug/callops/dump | sed -n 's/.* func=\([^ ]*\) .*/\1/p'
+}
+
+kprobe_hits()
+{
+	awk -v e="$1" '$1 == e { print $2 }' /sys/kernel/tracing/kprobe_profile
 }
 
 callops_counter()

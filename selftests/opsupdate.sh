@@ -15,7 +15,6 @@
 
 T=/sys/kernel/tracing
 B=$T/instances/callops_ops
-DUMP=/sys/kernel/debug/callops/dump
 FN=ksys_sync
 PLAN=29
 
@@ -26,17 +25,6 @@ fi
 if [ ! -w "$T/kprobe_events" ]; then
 	ktap_skip_plan $PLAN "ops updates" "no kprobe_events (CONFIG_KPROBE_EVENTS)"
 fi
-
-# hits EVENT: how often the kprobe event EVENT has fired.
-hits()
-{
-	awk -v e="$1" '$1 == e { print $2 }' "$T/kprobe_profile"
-}
-
-slot_func()
-{
-	grep "^$1 slot=" "$DUMP" | sed -n 's/.* func=\([^ ]*\) .*/\1/p'
-}
 
 # instance_calls N: FN entries in instance B's buffer after N sync()s.
 instance_calls()
@@ -51,11 +39,11 @@ instance_calls()
 # no text word, STORES slot stores.
 change()
 {
-	replace0=$(hits callops_replace) modify0=$(hits callops_modify)
+	replace0=$(kprobe_hits callops_replace) modify0=$(kprobe_hits callops_modify)
 	text0=$(callops_counter site_text_writes) store0=$(callops_counter slot_stores)
 	echo "$3" >"$2"
-	ktap_expect "$1: ftrace_replace_code() calls" "$(($(hits callops_replace) - replace0))" 0
-	ktap_expect "$1: ftrace_modify_call() calls" "$(($(hits callops_modify) - modify0))" 0
+	ktap_expect "$1: ftrace_replace_code() calls" "$(($(kprobe_hits callops_replace) - replace0))" 0
+	ktap_expect "$1: ftrace_modify_call() calls" "$(($(kprobe_hits callops_modify) - modify0))" 0
 	ktap_expect "$1: text words" "$(($(callops_counter site_text_writes) - text0))" 0
 	ktap_expect "$1: slot stores" "$(($(callops_counter slot_stores) - store0))" "$4"
 }
@@ -71,10 +59,10 @@ phase()
 	n=$(wc -l <"$T/set_ftrace_filter")
 	stores=0
 	[ "$p" = provider ] && stores=$n
-	replace0=$(hits callops_replace)
+	replace0=$(kprobe_hits callops_replace)
 	echo function >"$T/current_tracer"
 	ktap_result "$p: enabling $n call sites runs ftrace_replace_code()" \
-		[ "$(hits callops_replace)" -gt "$replace0" ]
+		[ "$(kprobe_hits callops_replace)" -gt "$replace0" ]
 
 	change "$p: second instance on the $n call sites" "$B/current_tracer" function "$stores"
 	[ "$p" = provider ] &&
@@ -87,10 +75,10 @@ phase()
 		ktap_expect "$p: $FN's slot: the top instance's ops" "$(slot_func "$FN")" function_trace_call
 	ktap_expect "$p: top instance alone counts $FN exactly" "$(traced_calls "$FN" 10)" 10
 
-	replace0=$(hits callops_replace)
+	replace0=$(kprobe_hits callops_replace)
 	echo nop >"$T/current_tracer"
 	ktap_result "$p: disabling them runs ftrace_replace_code()" \
-		[ "$(hits callops_replace)" -gt "$replace0" ]
+		[ "$(kprobe_hits callops_replace)" -gt "$replace0" ]
 	echo >"$T/set_ftrace_filter"
 }
 

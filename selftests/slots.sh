@@ -8,15 +8,8 @@
 . /callops/selftests/ktap.sh
 
 STATE=$CALLOPS_STATE
-DUMP=/sys/kernel/debug/callops/dump
 T=/sys/kernel/tracing
 FN=ksys_sync
-
-# slot_func FUNC: the ops callback the slot of FUNC names, from the dump.
-slot_func()
-{
-	grep "^$1 slot=" "$DUMP" | sed -n 's/.* func=\([^ ]*\) .*/\1/p'
-}
 
 ktap_plan 15
 if [ ! -r "$STATE" ]; then
