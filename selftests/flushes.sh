@@ -26,11 +26,7 @@ if [ ! -w "$T/kprobe_events" ]; then
 	ktap_skip_plan $PLAN "icache flushes" "no kprobe_events (CONFIG_KPROBE_EVENTS)"
 fi
 
-loaded=0
-if grep -q '^callops ' /proc/modules; then
-	loaded=1
-	rmmod callops
-fi
+provider_set_aside
 
 # inside register|unregister: the flushes between the entry and return
 # events of ftrace_callops_<that>() in the trace, by the task that ran it;
@@ -78,5 +74,5 @@ fi
 echo 0 >"$T/events/kprobes/enable"
 echo >"$T/kprobe_events"
 
-[ "$loaded" = 0 ] || insmod "$KO"
+provider_restore
 ktap_finish

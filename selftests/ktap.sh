@@ -158,11 +158,13 @@ logged_at_boot()
 	kmsg_since 0 | grep -qF "ftrace: $1"
 }
 
+# slot_func FUNC: the func= of FUNC's call site in the module's dump.
 slot_func()
 {
 	grep "^$1 slot=" /sys/kernel/debug/callops/dump | sed -n 's/.* func=\([^ ]*\) .*/\1/p'
 }
 
+# kprobe_hits EVENT: how often the kprobe event EVENT was hit.
 kprobe_hits()
 {
 	awk -v e="$1" '$1 == e { print $2 }' /sys/kernel/tracing/kprobe_profile
@@ -175,6 +177,23 @@ callops_counter()
 	else
 		echo 0
 	fi
+}
+
+# provider_set_aside: unload the provider module if it is loaded, for a
+# suite that starts without it; provider_restore loads it again then.
+provider_set_aside()
+{
+	PROVIDER_WAS_LOADED=0
+	if grep -q '^callops ' /proc/modules; then
+		PROVIDER_WAS_LOADED=1
+		rmmod callops
+	fi
+}
+
+provider_restore()
+{
+	[ "$PROVIDER_WAS_LOADED" = 0 ] || grep -q '^callops ' /proc/modules ||
+		insmod /callops/callops.ko
 }
 
 module_step()

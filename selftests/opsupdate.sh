@@ -90,11 +90,7 @@ phase()
 	grep -v -e '\[' -e '__' -e "^$FN\$" "$T/available_filter_functions" | head -n 200
 } >/tmp/opsupdate.sites
 
-loaded=0
-if grep -q '^callops ' /proc/modules; then
-	loaded=1
-	rmmod callops
-fi
+provider_set_aside
 mkdir "$B"
 probes="p:callops_replace ftrace_replace_code
 p:callops_modify ftrace_modify_call"
@@ -102,7 +98,7 @@ if echo "$probes" >>"$T/kprobe_events" && echo 1 >"$T/events/kprobes/enable"; th
 	phase none
 	ktap_result "insmod callops.ko" insmod /callops/callops.ko
 	phase provider
-	[ "$loaded" = 1 ] || rmmod callops
+	[ "$PROVIDER_WAS_LOADED" = 1 ] || rmmod callops
 else
 	for n in $(seq $PLAN); do
 		ktap_test_fail "kprobe events on ftrace_replace_code and ftrace_modify_call (result $n)"
@@ -111,5 +107,5 @@ fi
 echo 0 >"$T/events/kprobes/enable"
 echo >"$T/kprobe_events"
 rmdir "$B"
-[ "$loaded" = 0 ] || grep -q '^callops ' /proc/modules || insmod /callops/callops.ko
+provider_restore
 ktap_finish
