@@ -11,6 +11,11 @@
 #                           riscv64 test programs, BPF objects, the test
 #                           module; and the make-run demo
 #   /callops/ftrace/        tools/testing/selftests/ftrace of the same tree
+#   /callops/bpf_selftests/ the same tree's BPF selftests (test_progs, its
+#                           BPF objects, bpf_testmod.ko, DENYLIST.riscv64),
+#                           scripts/bpf_selftests.sh; only with
+#                           CALLOPS_BPF_SELFTESTS=1 (pipeline.sh sets it
+#                           when SUITES has bpf_selftests)
 source "$(dirname "$0")/lib.sh"
 
 VARIANT=$1
@@ -46,6 +51,11 @@ in_root make -C "$TOP/selftests" KSRC="$TREE" KDIR="$BUILD" VMLINUX="$KOUT/vmlin
 	>"$WORK/selftests.log" 2>&1 ||
 	die "selftests build failed against $VARIANT: $(grep -m1 -E 'error' "$WORK/selftests.log") (log $WORK/selftests.log)"
 
+# The kernel's BPF selftests, only when a suite runs them (pipeline.sh).
+BPF_SELFTESTS=
+[ "${CALLOPS_BPF_SELFTESTS:-0}" = 0 ] ||
+	BPF_SELFTESTS=$("$TOP/scripts/bpf_selftests.sh" "$VARIANT" "$KOUT")
+
 stage "guest $VARIANT: initramfs"
 INITRD=$WORK/initrd.cpio
 staging=$(new_tmp "$WORK/root")
@@ -68,6 +78,11 @@ cp -a "$WORK/selftests-install/." "$staging/callops/selftests/"
 cp "$TOP/scripts/guest/demo.sh" "$staging/callops/selftests/"
 [ "$has_provider" = 0 ] || cp "$WORK/module/rust/callops.ko" "$staging/callops/"
 cp -a "$TREE/tools/testing/selftests/ftrace" "$staging/callops/ftrace"
+if [ -n "$BPF_SELFTESTS" ]; then
+	mkdir -p "$staging/callops/bpf_selftests"
+	cp -a "$BPF_SELFTESTS/." "$staging/callops/bpf_selftests/"
+	rm "$staging/callops/bpf_selftests/build.log"
+fi
 cp -a "$KOUT/modules/lib/modules/." "$staging/lib/modules/"
 in_root sh -c 'cd "$1" && find . -print0 | LC_ALL=C sort -z |
 	cpio --null -o -H newc --quiet >"$2"' sh "$staging" "$INITRD.tmp" ||
