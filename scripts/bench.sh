@@ -21,6 +21,9 @@ mkdir -p "$LOGDIR"
 KV=$("$TOP/scripts/kernel.sh" vanilla)
 KC=$("$TOP/scripts/kernel.sh" callops)
 KN=$("$TOP/scripts/kernel.sh" nocallops)
+# The guests carry the kernel's BPF selftests: the bench suite runs
+# test_progs' tracing_multi_bench_attach.
+export CALLOPS_BPF_SELFTESTS=1
 IV=$("$TOP/scripts/guest.sh" vanilla "$KV")
 IC=$("$TOP/scripts/guest.sh" callops "$KC")
 

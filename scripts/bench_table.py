@@ -21,6 +21,8 @@ DERIVED = {
     "sync_bpf_added": ("sync_bpf_fentry_fexit", "sync_plain", None),
     "fault_direct_added": ("fault_direct_sample", "fault_plain", None),
     "bpf_test_run_added": ("bpf_test_run_fentry", "bpf_test_run_plain", None),
+    "sync_fentry_link_added": ("sync_link_fentry", "sync_link_none", None),
+    "sync_multi_link_added": ("sync_link_multi", "sync_link_none", None),
     "load_added_per_site": ("load_callops_many_instret", "load_callops_many_notrace_instret",
                             "module_call_sites"),
     "unload_added_per_site": ("unload_callops_many_instret",
@@ -82,6 +84,21 @@ ROWS = [
         row for n in (1, 100, 1000) for op in ("attach", "detach")
         for row in ((f"bpf_{op}_{n}_instret", f"{op} {n:,}: instructions retired"),
                     (f"bpf_{op}_{n}_us", "... guest time (us)"))
+    ]),
+    ("BPF tracing_multi: one link on many functions", [
+        ("btf_traceable_functions", "functions in available_filter_functions and traceable by BTF"
+         " (test_progs' tracing_multi_bench_attach)"),
+        ("multi_bench_attach_us", "one link on all of them: attach, guest time (us)"),
+        ("multi_bench_detach_us", "... detach, guest time (us)"),
+        ("multi_attach_1000_instret", "one link on 1,000 functions: attach, instructions retired"),
+        ("multi_attach_1000_us", "... guest time (us)"),
+        ("multi_detach_1000_instret", "... detach, instructions retired"),
+        ("multi_detach_1000_us", "... guest time (us)"),
+        ("sync_link_none", "sync(), nothing attached: instructions per call"),
+        ("sync_link_fentry", "sync(), an empty fentry program on ksys_sync, single link"),
+        ("sync_fentry_link_added", "... added by its trampoline"),
+        ("sync_link_multi", "sync(), the same program as fentry.multi, a tracing_multi link"),
+        ("sync_multi_link_added", "... added by its trampoline"),
     ]),
     ("Switching the ops of many call sites (one tracefs write each)", [
         ("switch_sites", "call sites"),
@@ -168,6 +185,16 @@ guest's `selftests/bench.sh` runs, in this order:
   1,000 (one fentry program per function; what attaching and closing the
   links of all N take: instructions retired, and guest microseconds, which
   include the RCU grace periods that -icount sleep=off skips through);
+- tracing_multi: test_progs' `serial_test_tracing_multi_bench_attach`
+  (`test_progs -t tracing_multi_bench_attach`, the kernel's own BPF
+  selftest: one fentry.multi link on every function that is in
+  available_filter_functions, unique in kallsyms and traceable by BTF; its
+  "found", "attached in" and "detached in" lines), then `bpf_tramp -n 1000
+  -t tracing_multi_many` (one link with one program on the 1,000 functions
+  of the attach/detach rows), and `bpf_tramp -t sync_link_cost` (2,000
+  sync() calls with nothing attached, with an empty fentry program on
+  ksys_sync through a single link, then through a tracing_multi link);
+  a kernel without single direct ops (vanilla) cannot make the links;
 - switching: the first 1,000 names of available_filter_functions (their
   call sites: the row says how many) in the top and a second instance's
   set_ftrace_filter; `timed_syscall write current_tracer function` (top

@@ -60,7 +60,7 @@ timed()
 	bench "${key}_instret" "$ir"
 }
 
-ktap_plan 35
+ktap_plan 39
 if [ "${CALLOPS_BENCH_MODULE:-0}" = 1 ]; then
 	ktap_result "insmod callops.ko (provider registration)" \
 		timed provider_register insmod /callops/callops.ko
@@ -144,6 +144,54 @@ for n in 1 100 1000; do
 		[ -n "$us" ] && bench "bpf_${op}_${n}_us" "$us"
 		[ -n "$insns" ] && bench "bpf_${op}_${n}_instret" "$insns"
 	done
+done
+
+# tracing_multi.  The kernel's own bench test (one fentry.multi link on
+# every function in available_filter_functions that is unique in kallsyms
+# and traceable by BTF: how many, attach and detach seconds), with the
+# BPF JIT on as for bpf_selftests.sh; on a kernel without single direct
+# ops it is a skip (vanilla), on the call ops kernel its lines must come.
+BS=/callops/bpf_selftests
+JIT=/proc/sys/net/core/bpf_jit_enable
+jit_was=$(cat "$JIT")
+echo 1 >"$JIT"
+(cd "$BS" && ./test_progs -v -t tracing_multi_bench_attach) >/tmp/bench_attach.out 2>&1
+rc=$?
+echo "$jit_was" >"$JIT"
+[ "$rc" = 0 ] || sed 's/^/# /' /tmp/bench_attach.out | tail -n 20
+ktap_result "test_progs -t tracing_multi_bench_attach" [ "$rc" = 0 ]
+# bench_attach_line WHAT: the number of its "...bench_attach: WHAT" line.
+bench_attach_line()
+{
+	sed -n "s/^serial_test_tracing_multi_bench_attach: $1 *\([0-9.]*\).*/\1/p" /tmp/bench_attach.out
+}
+found=$(bench_attach_line found)
+if [ -n "$found" ]; then
+	bench btf_traceable_functions "$found"
+	for op in attach detach; do
+		secs=$(bench_attach_line "${op}ed in")
+		bench "multi_bench_${op}_us" "$(echo "$secs" | awk '{ printf "%d", $1 * 1000000 }')"
+	done
+	ktap_test_pass "tracing_multi_bench_attach: $found functions"
+elif [ -r "$CALLOPS_STATE" ]; then
+	ktap_test_fail "tracing_multi_bench_attach: no 'found' line on the call ops kernel"
+else
+	ktap_skip "tracing_multi_bench_attach" "no tracing_multi links on this kernel"
+fi
+# One link on the 1,000 functions of the attach/detach rows.
+run_bpf_tramp "one tracing_multi link on 1,000 functions" -n 1000 -t tracing_multi_many
+for op in attach detach; do
+	line="^# multi $op 1000: \([0-9]*\) us, \([0-9]*\) instret\$"
+	us=$(sed -n "s|$line|\1|p" /tmp/bpf_tramp.out)
+	insns=$(sed -n "s|$line|\2|p" /tmp/bpf_tramp.out)
+	[ -n "$us" ] && bench "multi_${op}_1000_us" "$us"
+	[ -n "$insns" ] && bench "multi_${op}_1000_instret" "$insns"
+done
+# sync() with an empty fentry program on ksys_sync, through a single link
+# and through a tracing_multi link.
+run_bpf_tramp "sync() through a single fentry and a tracing_multi link" -t sync_link_cost
+for what in none fentry multi; do
+	bench_line "sync_link_$what" "sync $what" ns/call
 done
 
 # Switch the ops of N call sites between two ops: the top instance's

@@ -1429,6 +1429,89 @@ out:
 	return ret;
 }
 
+/* An empty tracing program (returns 0) of @type for the BTF function @btf_id. */
+static int load_empty(enum bpf_attach_type type, __u32 btf_id)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = type,
+		    .attach_btf_id = btf_id);
+
+	return bpf_prog_load(BPF_PROG_TYPE_TRACING, NULL, "GPL", insns, ARRAY_SIZE(insns),
+			     &opts);
+}
+
+/* The mean cost of one sync() call over SYNC_COST_CALLS calls, printed as WHAT. */
+#define SYNC_COST_CALLS	2000
+static void time_syncs(const char *what)
+{
+	long long start = now_ns();
+
+	do_syncs(SYNC_COST_CALLS);
+	ksft_print_msg("sync %s: %lld ns/call\n", what, (now_ns() - start) / SYNC_COST_CALLS);
+}
+
+/*
+ * What an empty fentry program on ksys_sync adds to a sync() call, through
+ * a single fentry link and through a tracing_multi link: "sync none|fentry|
+ * multi: N ns/call" (instructions under -icount shift=0), each link alone on
+ * ksys_sync's call site, a direct call with one user (its own trampoline
+ * through the one direct ops on the call ops kernel), and nothing left after
+ * each detach.  A kernel without tracing_multi links prints no multi line:
+ * a skip, except on the call ops kernel.
+ */
+static int test_sync_link_cost(void)
+{
+	int single = -1, multi = -1, link = -1, ret = KSFT_FAIL;
+	struct btf *btf = btf__load_vmlinux_btf();
+	char line[512];
+	__s32 id;
+
+	CHECK(btf, "vmlinux BTF: %s", strerror(errno));
+	id = btf__find_by_name_kind(btf, "ksys_sync", BTF_KIND_FUNC);
+	CHECK(id > 0, "ksys_sync not in the BTF");
+	single = load_empty(BPF_TRACE_FENTRY, id);
+	CHECK(single >= 0, "load fentry: %s", strerror(errno));
+	time_syncs("none");
+
+	link = bpf_link_create(single, 0, BPF_TRACE_FENTRY, NULL);
+	CHECK(link >= 0, "fentry link on ksys_sync: %s", strerror(errno));
+	file_line(TRACING "/enabled_functions", "ksys_sync", line, sizeof(line));
+	CHECK(strstr(line, " (1) ") && strstr(line, "direct-->"), "ksys_sync: %s", line);
+	time_syncs("fentry");
+	close(link);
+	link = -1;
+	CHECK(gone_from_enabled("ksys_sync"), "ksys_sync still enabled after the fentry link");
+
+	multi = load_empty(BPF_TRACE_FENTRY_MULTI, 0);
+	CHECK(multi >= 0, "load fentry.multi: %s", strerror(errno));
+	link = tracing_multi_link(multi, BPF_TRACE_FENTRY_MULTI, (__u32 *)&id, NULL, 1);
+	if (link < 0 && errno == EOPNOTSUPP && !callops_kernel()) {
+		ksft_print_msg("no tracing_multi links (no single direct ops)\n");
+		ret = KSFT_SKIP;
+		goto out;
+	}
+	CHECK(link >= 0, "tracing_multi link on ksys_sync: %s", strerror(errno));
+	file_line(TRACING "/enabled_functions", "ksys_sync", line, sizeof(line));
+	CHECK(strstr(line, " (1) ") && strstr(line, "direct-->"), "ksys_sync: %s", line);
+	time_syncs("multi");
+	close(link);
+	link = -1;
+	CHECK(gone_from_enabled("ksys_sync"), "ksys_sync still enabled after the multi link");
+	ret = KSFT_PASS;
+out:
+	if (link >= 0)
+		close(link);
+	if (multi >= 0)
+		close(multi);
+	if (single >= 0)
+		close(single);
+	btf__free(btf);
+	return ret;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(void);
@@ -1445,6 +1528,7 @@ static const struct {
 	{ "direct_sample_and_bpf", test_sample_and_bpf },
 	{ "tracing_multi", test_multi },
 	{ "tracing_multi_many", test_many_multi },
+	{ "sync_link_cost", test_sync_link_cost },
 };
 
 int main(int argc, char **argv)
