@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # host-checks.sh KERNEL_DIR: checks that need no guest, as KTAP on stdout:
 # checkpatch --strict on every patch of the series, rustfmt and clippy on
-# the module (clippy through the kernel's CLIPPY=1 module build), the
-# result counter's self-test (scripts/test_ktap.py, its cases nested),
+# the module (clippy through the kernel's CLIPPY=1 module build),
+# the result counter's self-test (scripts/test_ktap.py, its cases nested) and
+# the test_progs pass-set comparison's (scripts/test_bpf_passsets.py),
 # bad settings of make, pipeline.sh and qemu.sh refused (refusals.sh, nested)
 # and the cache keys' package versions (check-cache-keys.sh, no network).
 source "$(dirname "$0")/lib.sh"
@@ -23,9 +24,9 @@ result()
 	if [ "$1" = 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; fi
 }
 
-stage "host checks: checkpatch, rustfmt, ktap.py self-test, refused settings, cache keys, clippy"
+stage "host checks: checkpatch, rustfmt, ktap.py and bpf_passsets.py self-tests, refused settings, cache keys, clippy"
 echo "KTAP version 1"
-echo "1..$((${#patches[@]} + 6 + (${#patches[@]} == 0)))"
+echo "1..$((${#patches[@]} + 7 + (${#patches[@]} == 0)))"
 if [ ${#patches[@]} -eq 0 ]; then
 	n=$((n + 1))
 	echo "ok $n checkpatch --strict # SKIP arch-riscv-patch/series is empty"
@@ -62,6 +63,12 @@ rc=0
 in_root python3 -B "$TOP/scripts/test_ktap.py" >"$LOGS/test_ktap.log" 2>&1 || rc=$?
 sed 's/^/    /' "$LOGS/test_ktap.log"
 result "$rc" "ktap.py self-test (scripts/test_ktap.py)"
+
+# bpf_passsets.py (test_progs on callops against vanilla) on made-up consoles.
+rc=0
+in_root python3 -B "$TOP/scripts/test_bpf_passsets.py" >"$LOGS/test_bpf_passsets.log" 2>&1 || rc=$?
+sed 's/^/    /' "$LOGS/test_bpf_passsets.log"
+result "$rc" "bpf_passsets.py self-test (scripts/test_bpf_passsets.py)"
 
 rc=0
 "$TOP/scripts/refusals.sh" "$KOUT" >"$LOGS/refusals.ktap" || rc=$?

@@ -2,11 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """Count KTAP results in console logs and KTAP files.
 
-    ktap.py --kernel VARIANT [FILE...] [--console LOG...]
+    ktap.py --kernel VARIANT [FILE...] [--console LOG...] [--ktap FILE...]
         print failures, then "N passed, N failed, N skipped".  --kernel
         (callops, debug, vanilla, nocallops or series) names the kernel of the
-        files after it and may come again.  Files after --console are
-        guest consoles: a missing boot, a missing end marker, an
+        files after it and may come again.  Files after --console (until
+        --ktap) are guest consoles: a missing boot, a missing end marker, an
         incomplete kernel log and kernel reports count as failures there
         too; a report's failure names its kind, log and line, and its
         first lines follow.
@@ -324,6 +324,8 @@ def main(argv):
     for arg in args:
         if arg == "--console":
             console = True
+        elif arg == "--ktap":
+            console = False
         elif arg == "--kernel":
             kernel = next(args, None)
             if kernel not in VARIANTS:

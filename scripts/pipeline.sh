@@ -29,10 +29,9 @@ KNOWN_SUITES="assist,opsupdate,boottrace,callops,kunit,flushes,slots,table,inits
 # and a provider of their own), without the module (kprobes refused on call ops
 # prefixes, bad provider slots refused), then with it (insmod) for module
 # unloads, the samples, trace-cmd, BPF, the BPF trampoline kselftest and
-# ftracetest, then BPF again after rmmod.  bpf_selftests (the kernel's
-# test_progs) is not in it yet: it has not run in a guest
-# (Documentation/testing.md); SUITES=bpf_selftests runs it.
-ALL_SUITES="callops,kunit,flushes,kprobe_prefix,slots,table,module,hits,initslots,badslot,assist,opsupdate,insmod,release,samples,tracecmd,bpf,bpf_tramp,ftracetest,rmmod,bpf"
+# ftracetest, then BPF again after rmmod.  The kernel's test_progs
+# (bpf_selftests) runs once without the module and once with it.
+ALL_SUITES="callops,kunit,flushes,kprobe_prefix,slots,table,module,hits,initslots,badslot,assist,opsupdate,bpf_selftests,insmod,release,samples,tracecmd,bpf,bpf_tramp,ftracetest,bpf_selftests,rmmod,bpf"
 # check's second boot: a device tree without Ziccif (stop_machine patching),
 # boot-time tracing (ftrace=function) before any module, the KUnit results
 # (their ops and provider ran on the stop_machine path), the suites that
@@ -59,6 +58,10 @@ FOURTH_BOOT_APPEND="riscv_ftrace_patching=stop_machine"
 # have it): one boot without Ziccif on 2 vCPUs, where ftrace updates
 # ftrace_call_dest under stop_machine (issue 12, defect 1).
 NOCALLOPS_SUITES="callops,samples,tracecmd,ftracetest"
+# check's fifth boot: the vanilla kernel with the same test_progs, whose
+# pass set the callops runs of the first boot must contain
+# (scripts/bpf_passsets.py).
+VANILLA_SUITES="bpf_selftests"
 
 SUITES_GIVEN=${SUITES:-}
 case $CMD in
@@ -143,6 +146,18 @@ if [ "$CMD" != run ] && [ -z "${SUITES_GIVEN:-}" ]; then
 	APPEND="${APPEND:-} $FOURTH_BOOT_APPEND" "$TOP/scripts/qemu.sh" "$KOUT" "$INITRD" \
 		"$LOGDIR/guest-forced-stop-machine.log" "$FOURTH_BOOT_SUITES"
 	results+=("$LOGDIR/guest-forced-stop-machine.log")
+	if [ "$KERNEL" = callops ]; then
+		VANILLA_KOUT=$("$TOP/scripts/kernel.sh" vanilla)
+		VANILLA_INITRD=$(CALLOPS_BPF_SELFTESTS=1 "$TOP/scripts/guest.sh" vanilla "$VANILLA_KOUT")
+		"$TOP/scripts/qemu.sh" "$VANILLA_KOUT" "$VANILLA_INITRD" \
+			"$LOGDIR/guest-vanilla.log" "$VANILLA_SUITES"
+		stage "test_progs pass sets: callops against vanilla"
+		in_root python3 "$TOP/scripts/bpf_passsets.py" --callops "$LOGDIR/guest.log" \
+			--vanilla "$LOGDIR/guest-vanilla.log" --table "$LOGDIR/bpf-passsets.md" \
+			>"$LOGDIR/bpf-passsets.ktap"
+		grep -E '^(not )?ok ' "$LOGDIR/bpf-passsets.ktap" || true
+		results+=(--ktap "$LOGDIR/bpf-passsets.ktap" --kernel vanilla --console "$LOGDIR/guest-vanilla.log")
+	fi
 fi
 
 stage "results"

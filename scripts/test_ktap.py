@@ -165,7 +165,8 @@ def case(name, files, rc, failed=(), summary=None, sequence=(), notes=(), err=No
          kernel="callops", skip_list="", argv=None, process=False):
     """A case: ktap.py on FILES ((console?, lines) or (console?, lines,
     kernel), KERNEL by default) must exit with RC and print the FAILED lines
-    FAILED in that order ("{0}" stands for the first file's path), SUMMARY
+    FAILED in that order ("{0}" and "{1}" stand for the first and second
+    file's paths), SUMMARY
     as its last line, the lines SEQUENCE in a row, exactly the notes NOTES
     and ERR on stderr.  ARGV replaces the arguments made from FILES;
     SKIP_LIST is the text of the expected-skips list (None: the checked-in
@@ -188,6 +189,14 @@ def one_suite(*results, plan=None, parent="ok 1 callops"):
     plan = len(results) if plan is None else plan
     return (BOOT + ["KTAP version 1", "1..1", "    KTAP version 1", f"    1..{plan}"] +
             ["    " + r for r in results] + [parent] + END)
+
+
+def checked_in_notes(kernel, occurred=()):
+    """The notes ktap.py prints for the entries of the checked-in
+    selftests/expected-skips for KERNEL, but those with a glob in OCCURRED."""
+    return [f"note: expected skip did not occur: {e['variant']} {e['glob']} # {e['reason']}"
+            for e in ktap.load_expected_skips(ktap.EXPECTED_SKIPS)
+            if e["variant"] == kernel and e["glob"] not in occurred]
 
 
 def line_of(lines, line):
@@ -258,6 +267,8 @@ def ktap_cases():
          "1 passed, 3 failed, 0 skipped")
     case("KTAP file without KTAP", [(False, ["checkpatch says nothing"])], 1,
          ["no KTAP results in {0}"])
+    case("a console, then a KTAP file after --ktap", [(True, console()), (False, doc)], 1,
+         [f"bpf_tramp/fentry/result {i} of 4 missing ({{1}})" for i in (2, 3, 4)])
 
 
 def console_contract_cases():
@@ -323,13 +334,15 @@ def skip_cases():
     direct = "ok 2 test.d/direct/ftrace-direct.tc # SKIP traces every call site"
     case("debug: the checked-in list allows ftracetest's two KASAN skips",
          [(True, one_suite(basic2, direct, parent="ok 1 ftracetest"))], 0, [],
-         "0 passed, 0 failed, 2 skipped", kernel="debug", skip_list=None)
+         "0 passed, 0 failed, 2 skipped", kernel="debug", skip_list=None,
+         notes=checked_in_notes("debug", ("ftracetest/test.d/00basic/basic2.tc",
+                                          "ftracetest/test.d/direct/ftrace-direct.tc")))
     case("callops: the checked-in list allows no ftracetest skip",
          [(True, one_suite(basic2, direct, parent="ok 1 ftracetest"))], 1,
          ["unexpected skip: ftracetest/test.d/00basic/basic2.tc: traces every call site: "
           "too slow on a KASAN kernel under TCG ({0})",
           "unexpected skip: ftracetest/test.d/direct/ftrace-direct.tc: traces every call site ({0})"],
-         skip_list=None)
+         skip_list=None, notes=checked_in_notes("callops"))
     doc = BOOT + ["KTAP version 1", "1..1", "    KTAP version 1", "    1..1",
                   "        KTAP version 1", "        1..1", "        ok 1 attach # SKIP no BTF",
                   "    ok 1 fentry", "ok 1 bpf_tramp"] + END
@@ -393,11 +406,13 @@ def bad_input_cases():
 
 
 def process_cases():
-    case("exit status 0 of ktap.py, clean console", [(True, console())], 0, [], CLEAN, process=True)
+    case("exit status 0 of ktap.py, clean console", [(True, console())], 0, [], CLEAN,
+         notes=checked_in_notes("callops"), process=True)
     warn = ktap.KMSG + REPORTS[0][1][0]
     c = console([warn])
     case("exit status 1 of ktap.py, a WARNING", [(True, c)], 1,
-         [f"WARNING: {{0}}:{line_of(c, warn)}"], process=True)
+         [f"WARNING: {{0}}:{line_of(c, warn)}"], notes=checked_in_notes("callops"),
+         process=True)
 
 
 def run_case(c, tmp):
@@ -409,7 +424,7 @@ def run_case(c, tmp):
             f.write("".join(l + "\n" for l in lines))
         paths.append(path)
         argv += ["--kernel", kernel[0] if kernel else c["kernel"]]
-        argv += ["--console", path] if is_console else [path]
+        argv += ["--console", path] if is_console else ["--ktap", path]
     argv = argv if c["argv"] is None else c["argv"]
     skip_list = ktap.EXPECTED_SKIPS
     if c["skip_list"] is not None:
@@ -438,7 +453,8 @@ def run_case(c, tmp):
     if rc != c["rc"]:
         problems.append(f"exit code {rc}, want {c['rc']}")
     got = [l[len("FAILED: "):] for l in out if l.startswith("FAILED: ")]
-    want = [f.replace("{0}", first) for f in c["failed"]]
+    second = paths[1] if len(paths) > 1 else ""
+    want = [f.replace("{0}", first).replace("{1}", second) for f in c["failed"]]
     if got != want:
         problems.append(f"FAILED lines {got}, want {want}")
     if c["summary"] is not None and out[-1:] != [c["summary"]]:
