@@ -8,8 +8,9 @@ LOG is a guest console of make check: the callops one runs the
 bpf_selftests suite twice (without the provider module, then with it),
 the vanilla one once.  Prints KTAP, one result per callops run:
   - it passes every test_progs result that vanilla passes;
-  - it passes every tracing_multi* result it ran, and ran at least one
-    (vanilla cannot run them: no tracing_multi link, -EOPNOTSUPP).
+  - it ran and passed tracing_multi_test and tracing_multi_attach_rollback
+    (every subtest) and tracing_multi_bench_attach (vanilla cannot run
+    them: no tracing_multi link, -EOPNOTSUPP).
 With --table, writes the side-by-side pass sets as a Markdown table.
 """
 
@@ -21,6 +22,9 @@ SUITE = "bpf_selftests/"
 # bpf_selftests.sh's last result: test_progs' own exit code, not a test.
 EXIT_RESULT = SUITE + "test_progs exit code"
 RUN_NAMES = ["without the module", "with the module"]
+# The tracing_multi tests: a name, or a name with "/" for its subtests.
+TRACING_MULTI = ["tracing_multi_test/", "tracing_multi_attach_rollback/",
+                 "tracing_multi_bench_attach"]
 
 
 def error(msg):
@@ -82,11 +86,15 @@ def main(argv):
               f"vanilla passes")
         multi = {t: s for t, s in (run or {}).items() if t.startswith("tracing_multi")}
         bad = sorted(t for t, s in multi.items() if s != "pass")
+        missing = [want for want in TRACING_MULTI if not any(
+            t.startswith(want) if want.endswith("/") else t == want for t in multi)]
         for t in bad:
             print(f"# tracing_multi on callops {what}: {t} {multi[t]}")
+        for want in missing:
+            print(f"# tracing_multi on callops {what}: no {want.rstrip('/')} result")
         n += 1
-        print(f"{'ok' if multi and not bad else 'not ok'} {n} tracing_multi on callops {what}: "
-              f"{len(multi) - len(bad)} of {len(multi)} subtests passed")
+        print(f"{'ok' if run and not bad and not missing else 'not ok'} {n} tracing_multi on "
+              f"callops {what}: {len(multi) - len(bad)} of {len(multi)} results passed")
     if "--table" in args:
         write_table(args["--table"], base or {}, callops)
     return 0

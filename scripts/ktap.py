@@ -337,7 +337,8 @@ def main(argv):
         else:
             files.append((arg, kernel, console))
     if not files:
-        error("no files (usage: ktap.py --kernel VARIANT [FILE...] [--console LOG...])")
+        error("no files (usage: ktap.py --kernel VARIANT [FILE...] [--console LOG...] "
+              "[--ktap FILE...])")
     expected = []
     if any(VARIANTS[k] for _, k, _ in files):
         expected = load_expected_skips(EXPECTED_SKIPS)

@@ -152,10 +152,11 @@ if [ "$CMD" != run ] && [ -z "${SUITES_GIVEN:-}" ]; then
 		"$TOP/scripts/qemu.sh" "$VANILLA_KOUT" "$VANILLA_INITRD" \
 			"$LOGDIR/guest-vanilla.log" "$VANILLA_SUITES"
 		stage "test_progs pass sets: callops against vanilla"
+		# If it cannot run, its empty output fails in ktap.py below.
 		in_root python3 "$TOP/scripts/bpf_passsets.py" --callops "$LOGDIR/guest.log" \
 			--vanilla "$LOGDIR/guest-vanilla.log" --table "$LOGDIR/bpf-passsets.md" \
-			>"$LOGDIR/bpf-passsets.ktap"
-		grep -E '^(not )?ok ' "$LOGDIR/bpf-passsets.ktap" || true
+			>"$LOGDIR/bpf-passsets.ktap" || true
+		grep -E '^((not )?ok |# )' "$LOGDIR/bpf-passsets.ktap" || true
 		results+=(--ktap "$LOGDIR/bpf-passsets.ktap" --kernel vanilla --console "$LOGDIR/guest-vanilla.log")
 	fi
 fi

@@ -21,18 +21,30 @@ import bpf_passsets  # noqa: E402
 import ktap  # noqa: E402
 
 
-def suite(fentry="ok", multi="ok", exit_ok=True):
+def suite(fentry="ok", multi="ok", bench=True):
     """One bpf_selftests result as the guest prints it: tracing_multi_test
-    with two subtests (status MULTI for both), fentry_test (FENTRY)."""
+    and tracing_multi_attach_rollback with two subtests each (status MULTI
+    for all), tracing_multi_bench_attach (status MULTI, left out unless
+    BENCH), fentry_test (FENTRY) and the exit-code result."""
     skip = " # SKIP no tracing_multi link" if multi == "skip" else ""
-    multi = "ok" if multi == "skip" else multi
-    return ["    KTAP version 1", "    1..3",
-            "        KTAP version 1", "        1..2",
-            f"        {multi} 1 skel_api{skip}", f"        {multi} 2 module{skip}",
-            f"    {'ok' if multi == 'ok' else 'not ok'} 1 tracing_multi_test",
-            f"    {fentry} 2 fentry_test",
-            f"    {'ok' if exit_ok else 'not ok'} 3 test_progs exit code",
-            "ok {n} bpf_selftests"]
+    status = "ok" if multi == "skip" else multi
+    parent = "ok" if status == "ok" else "not ok"
+    lines = []
+    for test in ("tracing_multi_test", "tracing_multi_attach_rollback"):
+        lines += ["        KTAP version 1", "        1..2",
+                  f"        {status} 1 a{skip}", f"        {status} 2 b{skip}",
+                  f"    {parent} {{m}} {test}"]
+    if bench:
+        lines.append(f"    {status} {{m}} tracing_multi_bench_attach{skip}")
+    lines += [f"    {fentry} {{m}} fentry_test", "    ok {m} test_progs exit code"]
+    m = 0
+    numbered = []
+    for line in lines:
+        if "{m}" in line:
+            m += 1
+            line = line.replace("{m}", str(m))
+        numbered.append(line)
+    return ["    KTAP version 1", f"    1..{m}"] + numbered + ["ok {n} bpf_selftests"]
 
 
 def console(*runs):
@@ -55,6 +67,8 @@ CASES = [
      console(suite(), suite(multi="not ok")), VANILLA, [4]),
     ("only one callops run", console(suite()), VANILLA, [1, 2, 3, 4]),
     ("no vanilla run", console(suite(), suite()), console(), [1, 3]),
+    ("tracing_multi_bench_attach left out without the module",
+     console(suite(bench=False), suite()), VANILLA, [2]),
 ]
 
 

@@ -417,14 +417,17 @@ def process_cases():
 
 def run_case(c, tmp):
     """ktap.py on case C's files in TMP: its problems (empty: passed)."""
-    paths, argv = [], []
+    paths, argv, after_console = [], [], False
     for i, (is_console, lines, *kernel) in enumerate(c["files"]):
         path = os.path.join(tmp, f"{i}.{'log' if is_console else 'ktap'}")
         with open(path, "w") as f:
             f.write("".join(l + "\n" for l in lines))
         paths.append(path)
         argv += ["--kernel", kernel[0] if kernel else c["kernel"]]
-        argv += ["--console", path] if is_console else ["--ktap", path]
+        # A KTAP file is a plain argument, as pipeline.sh gives host.ktap,
+        # until a console came; then it needs --ktap.
+        argv += ["--console", path] if is_console else ["--ktap", path] if after_console else [path]
+        after_console = after_console or is_console
     argv = argv if c["argv"] is None else c["argv"]
     skip_list = ktap.EXPECTED_SKIPS
     if c["skip_list"] is not None:
