@@ -33,7 +33,9 @@ def error(msg):
 
 
 def runs(path):
-    """The console's bpf_selftests runs, in order: [{name: status}]."""
+    """The console's bpf_selftests runs, in order: [{name: status}].  A name
+    that comes twice in one run (kprobe_multi_bench_attach has two tests'
+    subtests under one name) is numbered: "NAME (2)"."""
     try:
         with open(path, errors="replace") as f:
             lines = f.readlines()
@@ -42,17 +44,25 @@ def runs(path):
     start = ktap.guest_start(lines)
     if start is None:
         return []
-    leaves, _ = ktap.parse_ktap(lines[start:], start + 1)
-    found, current = [], None
-    for status, name, _ in leaves:
-        if not name.startswith(SUITE) or name == EXIT_RESULT:
+    found, begin = [], start
+    for i in range(start, len(lines)):
+        m = ktap.RESULT.match(lines[i].rstrip("\r\n"))
+        if not m:
             continue
-        name = name[len(SUITE):]
-        # Every run has each name once: a name seen again starts a run.
-        if current is None or name in current:
-            current = {}
-            found.append(current)
-        current[name] = status
+        # A top-level result: one suite's block is the lines since the last.
+        if m.group(3).split(" #")[0].strip() == SUITE.rstrip("/"):
+            leaves, _ = ktap.parse_ktap(["KTAP version 1"] + lines[begin:i + 1], begin)
+            run = {}
+            for status, name, _ in leaves:
+                if not name.startswith(SUITE) or name == EXIT_RESULT:
+                    continue
+                name, key, k = name[len(SUITE):], name[len(SUITE):], 1
+                while key in run:
+                    k += 1
+                    key = f"{name} ({k})"
+                run[key] = status
+            found.append(run)
+        begin = i + 1
     return found
 
 

@@ -25,7 +25,9 @@ def suite(fentry="ok", multi="ok", bench=True):
     """One bpf_selftests result as the guest prints it: tracing_multi_test
     and tracing_multi_attach_rollback with two subtests each (status MULTI
     for all), tracing_multi_bench_attach (status MULTI, left out unless
-    BENCH), fentry_test (FENTRY) and the exit-code result."""
+    BENCH), kprobe_multi_bench_attach (its subtest names twice, as
+    test_progs prints them), fentry_test (FENTRY) and the exit-code
+    result."""
     skip = " # SKIP no tracing_multi link" if multi == "skip" else ""
     status = "ok" if multi == "skip" else multi
     parent = "ok" if status == "ok" else "not ok"
@@ -36,6 +38,9 @@ def suite(fentry="ok", multi="ok", bench=True):
                   f"    {parent} {{m}} {test}"]
     if bench:
         lines.append(f"    {status} {{m}} tracing_multi_bench_attach{skip}")
+    # Two tests' subtests under one name, as kprobe_multi_bench_attach has.
+    lines += ["        KTAP version 1", "        1..4", "        ok 1 kernel", "        ok 2 modules",
+              "        ok 3 kernel", "        ok 4 modules", "    ok {m} kprobe_multi_bench_attach"]
     lines += [f"    {fentry} {{m}} fentry_test", "    ok {m} test_progs exit code"]
     m = 0
     numbered = []
