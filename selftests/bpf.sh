@@ -21,10 +21,12 @@ TRAMP=callops_bpf_prepare_trampoline
 # Quietly, so that it also clears what a killed earlier run left.
 probes_remove()
 {
-	echo 0 >"$I/events/kprobes/enable" 2>/dev/null
-	echo "-:$PROBE" >>"$T/kprobe_events" 2>/dev/null
-	echo "-:$TRAMP" >>"$T/kprobe_events" 2>/dev/null
-	rmdir "$I" 2>/dev/null
+	{
+		echo 0 >"$I/events/kprobes/enable"
+		echo "-:$PROBE" >>"$T/kprobe_events"
+		echo "-:$TRAMP" >>"$T/kprobe_events"
+		rmdir "$I"
+	} 2>/dev/null
 }
 
 ktap_plan 6
