@@ -135,15 +135,22 @@ done
 # instructions retired, and the guest time in microseconds (instructions,
 # plus idle time that -icount sleep=off skips to the next timer: RCU grace
 # periods), from bpf_tramp's "# attach N: T us, I instret" lines.
-for n in 1 100 1000; do
-	run_bpf_tramp "BPF attach/detach of $n trampolines" -n "$n" -t many_trampolines
+# bench_attach_detach WHAT KEY N: from bpf_tramp's "# WHATattach N: T us,
+# I instret" and "# WHATdetach N: ..." lines, the rows KEY_attach_N_us,
+# KEY_attach_N_instret, KEY_detach_N_us and KEY_detach_N_instret.
+bench_attach_detach()
+{
 	for op in attach detach; do
-		line="^# $op $n: \([0-9]*\) us, \([0-9]*\) instret\$"
+		line="^# $1$op $3: \([0-9]*\) us, \([0-9]*\) instret\$"
 		us=$(sed -n "s|$line|\1|p" /tmp/bpf_tramp.out)
 		insns=$(sed -n "s|$line|\2|p" /tmp/bpf_tramp.out)
-		[ -n "$us" ] && bench "bpf_${op}_${n}_us" "$us"
-		[ -n "$insns" ] && bench "bpf_${op}_${n}_instret" "$insns"
+		[ -n "$us" ] && bench "$2_${op}_$3_us" "$us"
+		[ -n "$insns" ] && bench "$2_${op}_$3_instret" "$insns"
 	done
+}
+for n in 1 100 1000; do
+	run_bpf_tramp "BPF attach/detach of $n trampolines" -n "$n" -t many_trampolines
+	bench_attach_detach "" bpf "$n"
 done
 
 # tracing_multi.  The kernel's own bench test (one fentry.multi link on
@@ -152,12 +159,10 @@ done
 # BPF JIT on as for bpf_selftests.sh; on a kernel without single direct
 # ops it is a skip (vanilla), on the call ops kernel its lines must come.
 BS=/callops/bpf_selftests
-JIT=/proc/sys/net/core/bpf_jit_enable
-jit_was=$(cat "$JIT")
-echo 1 >"$JIT"
+bpf_jit_on
 (cd "$BS" && ./test_progs -v -t tracing_multi_bench_attach) >/tmp/bench_attach.out 2>&1
 rc=$?
-echo "$jit_was" >"$JIT"
+bpf_jit_restore
 [ "$rc" = 0 ] || sed 's/^/# /' /tmp/bench_attach.out | tail -n 20
 ktap_result "test_progs -t tracing_multi_bench_attach" [ "$rc" = 0 ]
 # bench_attach_line WHAT: the number of its "...bench_attach: WHAT" line.
@@ -180,13 +185,7 @@ else
 fi
 # One link on the 1,000 functions of the attach/detach rows.
 run_bpf_tramp "one tracing_multi link on 1,000 functions" -n 1000 -t tracing_multi_many
-for op in attach detach; do
-	line="^# multi $op 1000: \([0-9]*\) us, \([0-9]*\) instret\$"
-	us=$(sed -n "s|$line|\1|p" /tmp/bpf_tramp.out)
-	insns=$(sed -n "s|$line|\2|p" /tmp/bpf_tramp.out)
-	[ -n "$us" ] && bench "multi_${op}_1000_us" "$us"
-	[ -n "$insns" ] && bench "multi_${op}_1000_instret" "$insns"
-done
+bench_attach_detach "multi " multi 1000
 # sync() with an empty fentry program on ksys_sync, through a single link
 # and through a tracing_multi link.
 run_bpf_tramp "sync() through a single fentry and a tracing_multi link" -t sync_link_cost

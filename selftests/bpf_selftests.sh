@@ -43,11 +43,8 @@ ntests=$(echo "$tests" | grep -c .)
 ktap_info "tests: $(echo $tests)"
 ktap_plan $((ntests + 1))
 
-# The tests call kfuncs, which only JITed programs can: the BPF JIT on
-# (as upstream's BPF_JIT_ALWAYS_ON configs have it) for this suite only.
-JIT=/proc/sys/net/core/bpf_jit_enable
-jit_was=$(cat "$JIT")
-echo 1 >"$JIT" || ktap_info "cannot enable the BPF JIT ($JIT is $jit_was)"
+# The tests call kfuncs: the BPF JIT on for this suite only.
+bpf_jit_on
 
 rm -f /tmp/bpf_selftests.rc /tmp/bpf_selftests.counts
 # -v: every test's log, streamed in order (test_progs and libbpf print to
@@ -168,7 +165,7 @@ END {
 		top_skipped + 0 >"/tmp/bpf_selftests.counts"
 }'
 rc=$(sed -n 's/^rc=//p' /tmp/bpf_selftests.rc)
-echo "$jit_was" >"$JIT"
+bpf_jit_restore
 read -r passed failed skipped seen top_passed top_failed top_skipped </tmp/bpf_selftests.counts
 ktap_info "test_progs exit $rc: $seen results for $ntests tests; $passed passed, $failed failed, $skipped skipped"
 # The results awk printed, in ktap_helpers.sh's counters for ktap_finish.

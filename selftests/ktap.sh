@@ -179,6 +179,20 @@ callops_counter()
 	fi
 }
 
+# bpf_jit_on: the BPF JIT on until bpf_jit_restore; programs that call
+# kfuncs load only JITed (upstream's configs have BPF_JIT_ALWAYS_ON).
+BPF_JIT=/proc/sys/net/core/bpf_jit_enable
+bpf_jit_on()
+{
+	BPF_JIT_WAS=$(cat "$BPF_JIT")
+	echo 1 >"$BPF_JIT" || ktap_info "cannot enable the BPF JIT ($BPF_JIT is $BPF_JIT_WAS)"
+}
+
+bpf_jit_restore()
+{
+	echo "$BPF_JIT_WAS" >"$BPF_JIT"
+}
+
 # provider_set_aside: unload the provider module if it is loaded, for a
 # suite that starts without it; provider_restore loads it again then.
 provider_set_aside()
