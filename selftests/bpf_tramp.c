@@ -1454,6 +1454,28 @@ static void time_syncs(const char *what)
 }
 
 /*
+ * LINK is the only user of ksys_sync's call site, a direct call: time
+ * sync() as WHAT, close LINK and see the call site go.  True if all held.
+ */
+static bool time_link_alone(int link, const char *what)
+{
+	bool ok = false;
+	char line[512];
+
+	file_line(TRACING "/enabled_functions", "ksys_sync", line, sizeof(line));
+	CHECK(strstr(line, " (1) ") && strstr(line, "direct-->"), "ksys_sync: %s", line);
+	time_syncs(what);
+	close(link);
+	link = -1;
+	CHECK(gone_from_enabled("ksys_sync"), "ksys_sync still enabled after the %s link", what);
+	ok = true;
+out:
+	if (link >= 0)
+		close(link);
+	return ok;
+}
+
+/*
  * What an empty fentry program on ksys_sync adds to a sync() call, through
  * a single fentry link and through a tracing_multi link: "sync none|fentry|
  * multi: N ns/call" (instructions under -icount shift=0), each link alone on
@@ -1466,7 +1488,7 @@ static int test_sync_link_cost(void)
 {
 	int single = -1, multi = -1, link = -1, ret = KSFT_FAIL;
 	struct btf *btf = btf__load_vmlinux_btf();
-	char line[512];
+	bool alone;
 	__s32 id;
 
 	CHECK(btf, "vmlinux BTF: %s", strerror(errno));
@@ -1478,12 +1500,9 @@ static int test_sync_link_cost(void)
 
 	link = bpf_link_create(single, 0, BPF_TRACE_FENTRY, NULL);
 	CHECK(link >= 0, "fentry link on ksys_sync: %s", strerror(errno));
-	file_line(TRACING "/enabled_functions", "ksys_sync", line, sizeof(line));
-	CHECK(strstr(line, " (1) ") && strstr(line, "direct-->"), "ksys_sync: %s", line);
-	time_syncs("fentry");
-	close(link);
+	alone = time_link_alone(link, "fentry");
 	link = -1;
-	CHECK(gone_from_enabled("ksys_sync"), "ksys_sync still enabled after the fentry link");
+	CHECK(alone, "the fentry link");
 
 	multi = load_empty(BPF_TRACE_FENTRY_MULTI, 0);
 	CHECK(multi >= 0, "load fentry.multi: %s", strerror(errno));
@@ -1494,12 +1513,9 @@ static int test_sync_link_cost(void)
 		goto out;
 	}
 	CHECK(link >= 0, "tracing_multi link on ksys_sync: %s", strerror(errno));
-	file_line(TRACING "/enabled_functions", "ksys_sync", line, sizeof(line));
-	CHECK(strstr(line, " (1) ") && strstr(line, "direct-->"), "ksys_sync: %s", line);
-	time_syncs("multi");
-	close(link);
+	alone = time_link_alone(link, "multi");
 	link = -1;
-	CHECK(gone_from_enabled("ksys_sync"), "ksys_sync still enabled after the multi link");
+	CHECK(alone, "the multi link");
 	ret = KSFT_PASS;
 out:
 	if (link >= 0)
