@@ -66,8 +66,6 @@ cp -a "$PROGS/." "$tmp/"
 cp "$WORK/kmods/bpf_testmod.ko" "$tmp/"
 cat "$log" >>"$tmp/build.log"
 publish "$tmp" "$OUT"
-for old in "$CACHE/bpf-selftests-$VARIANT-"*; do
-	[ "$old" = "$OUT" ] || [[ $old == *.tmp.* ]] || safe_rm "$old"
-done
+prune_entries "$OUT" "$CACHE/bpf-selftests-$VARIANT-"
 stage "bpf selftests $VARIANT ready: $OUT"
 echo "$OUT"

@@ -171,9 +171,6 @@ tmp=$(new_tmp "$PROGS")
 cp "$OUTPUT/test_progs" "$OUTPUT"/*.bpf.o "$SRC/DENYLIST.riscv64" "$tmp/"
 cp "$log" "$tmp/build.log"
 publish "$tmp" "$PROGS"
-# Entries for older inputs are never used again.
-for old in "$CACHE/bpf-test-progs-"*; do
-	[ "$old" = "$PROGS" ] || [[ $old == *.tmp.* ]] || safe_rm "$old"
-done
+prune_entries "$PROGS" "$CACHE/bpf-test-progs-"
 stage "bpf test_progs ready: $PROGS"
 echo "$PROGS"

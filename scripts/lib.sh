@@ -86,6 +86,17 @@ publish()
 	mv -T "$tmp" "$dest"
 }
 
+# prune_entries KEEP PREFIX: remove the cache entries PREFIX* but KEEP and
+# those still being built (*.tmp.*): entries for older inputs are never
+# used again.
+prune_entries()
+{
+	local keep=$1 old
+	for old in "$2"*; do
+		[ "$old" = "$keep" ] || [[ $old == *.tmp.* ]] || safe_rm "$old"
+	done
+}
+
 # lock_cache NAME: hold $CACHE/NAME.lock (exclusive) until the script
 # exits; concurrent runs that would build the same entry wait here, then
 # look for it again.
