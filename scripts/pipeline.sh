@@ -24,7 +24,7 @@ source "$(dirname "$0")/lib.sh"
 
 CMD=${1:-}
 KERNEL=${KERNEL:-callops}
-KNOWN_SUITES="assist,opsupdate,boottrace,callops,kunit,flushes,slots,table,initslots,churn,module,hits,samples,insmod,rmmod,tracecmd,bpf,bpf_tramp,bpf_storm,ftracetest,kprobe_prefix,badslot,release,bpf_selftests"
+KNOWN_SUITES="assist,opsupdate,boottrace,callops,kunit,flushes,slots,table,initslots,churn,module,hits,samples,insmod,rmmod,tracecmd,bpf,bpf_tramp,bpf_storm,ftracetest,kprobe_prefix,badslot,release,bpf_selftests,attach_profile"
 # check's first boot: the kernel crate's KUnit results from boot (an ops
 # and a provider of their own), without the module (kprobes refused on call ops
 # prefixes, bad provider slots refused), then with it (insmod) for module
