@@ -114,7 +114,8 @@ ROWS = [
         ("switch_back_ns", "... guest time (ns)"),
         ("switch_back_text_words", "... text words written"),
     ]),
-    ("A module's call sites: load and unload (callops_many against callops_many_notrace)", [
+    ("A module's call sites: load and unload (callops_many against callops_many_notrace; "
+     "each count the least of 5 runs on its own)", [
         ("module_call_sites", "call sites of callops_many"),
         ("load_callops_many_instret", "insmod callops_many.ko: instructions retired"),
         ("load_callops_many_ns", "... guest time (ns)"),
