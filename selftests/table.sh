@@ -39,7 +39,25 @@ awk '{
 	else if (count == 1 && o) want = "ops=" ops
 	else want = "list"
 	print name, want
-}' /tmp/enabled | sort -u >/tmp/want
+}' /tmp/enabled | sort -u >/tmp/want.raw
+# enabled_functions prints the ops with %pS: an address, or with
+# KALLSYMS_ALL (lockdep selects it: check-debug) "symbol+0xoff/0xsize",
+# which /proc/kallsyms turns back into the address the dump prints.
+while read -r name want; do
+	case $want in
+	ops=0x* | direct | list) echo "$name $want" ;;
+	ops=*)
+		sym=${want#ops=}
+		off=${sym#*+}
+		addr=$(awk -v s="${sym%%+*}" '$3 == s { print $1; exit }' /proc/kallsyms)
+		if [ -n "$addr" ] && [ "${off%%/*}" = 0x0 ]; then
+			echo "$name ops=0x$addr"
+		else
+			echo "$name $want"
+		fi
+		;;
+	esac
+done </tmp/want.raw >/tmp/want
 # What the dump says, in the same terms ("func" is an awk keyword: until
 # 2026-12 this program died on it and the two checks below compared empty
 # files).
