@@ -8,7 +8,9 @@
 # measured); their trace timestamps, printed in microseconds, are
 # thousands of instructions on a boot under -icount shift=0 (ICOUNT=1).
 # Prints "# profile FUNC: calls N, insns M, per call P" (a call's count
-# includes the probes of the functions it calls, a few thousand each).
+# includes the probes of the functions it calls, a few thousand each, and
+# any time it waited: guest time jumps over idle periods, so a function
+# that waits for a grace period shows its wait, not instructions).
 # Run: ICOUNT=1 SMP=1 scripts/qemu.sh KERNEL INITRD LOG attach_profile
 . /callops/selftests/ktap.sh
 
@@ -58,7 +60,7 @@ awk '
 }
 END {
 	for (f in calls)
-		printf "# profile %s: calls %d, insns %d, per call %d\n", f, calls[f], \
+		printf "# profile %s: calls %d, insns %.0f, per call %.0f\n", f, calls[f], \
 			total[f] * 1000, total[f] * 1000 / calls[f]
 }' "$T/trace" | sort >/tmp/profile.txt
 cat /tmp/profile.txt
