@@ -79,9 +79,9 @@ if [ "${CALLOPS_BENCH_MODULE:-0}" = 1 ]; then
 		timed provider_register insmod /callops/callops.ko
 	# Slots are one unsigned long each; the module keeps each slot's call
 	# site (one usize) beside it.
-	capacity=$(sed -n 's/^capacity: //p' /sys/kernel/debug/callops/state)
+	capacity=$(provider_state capacity)
 	bench table.capacity "$capacity"
-	bench table.used "$(sed -n 's/^used: //p' /sys/kernel/debug/callops/state)"
+	bench table.used "$(provider_state used)"
 	bench table.slot_bytes "$((capacity * 8))"
 	bench table.bookkeeping_bytes "$((capacity * 8))"
 else

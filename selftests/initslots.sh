@@ -20,11 +20,6 @@ TM=/callops/selftests/callops_testmod.ko
 SECTIONS=/sys/module/callops_testmod/sections
 INIT_SITES=2
 
-state_of()
-{
-	sed -n "s/^$1: //p" "$D/state"
-}
-
 # The test module's call sites that ftrace still has (its core text).
 core_sites()
 {
@@ -54,19 +49,19 @@ if [ ! -e "$KO" ]; then
 	ktap_skip_plan 15 "init text slot test" "kernel has no call ops provider interface (vanilla)"
 fi
 ktap_result "insmod callops.ko" insmod "$KO"
-used0=$(state_of used)
-groups0=$(state_of groups)
+used0=$(provider_state used)
+groups0=$(provider_state groups)
 ktap_info "before the test module: used $used0, groups $groups0"
 
 ktap_result "insmod callops_testmod.ko with the provider loaded" insmod "$TM"
 ktap_result "its init ran (callops_testmod_init_files made its debugfs files)" \
 	[ -e /sys/kernel/debug/callops_testmod/call ]
 core=$(core_sites)
-used1=$(state_of used)
+used1=$(provider_state used)
 init_base=$(cat "$SECTIONS/.init.text")
 grep ' \[callops_testmod\] slot=' "$D/dump" >/tmp/initslots.core
 gone_in_init "$init_base" >/tmp/initslots.gone
-ktap_info "after insmod: used $used1, groups $(state_of groups), $core call sites in available_filter_functions"
+ktap_info "after insmod: used $used1, groups $(provider_state groups), $core call sites in available_filter_functions"
 sed 's/^/# core: /' /tmp/initslots.core
 sed "s/^/# init text $init_base/" /tmp/initslots.gone
 ktap_expect "slots at load: the core's $core call sites and the init text's $INIT_SITES, kept after init" \
@@ -84,7 +79,7 @@ ktap_expect "core and init call sites share the module's slot group" \
 
 ktap_result "rmmod callops_testmod" rmmod callops_testmod
 ktap_expect "rmmod: every slot of the module handed back" \
-	"used $(state_of used), groups $(state_of groups)" "used $used0, groups $groups0"
+	"used $(provider_state used), groups $(provider_state groups)" "used $used0, groups $groups0"
 ktap_expect "rmmod: nothing of the module left in the dump" \
 	"$(grep -c ' \[callops_testmod\] slot=' "$D/dump") $(gone_in_init "$init_base" | wc -l)" "0 0"
 
@@ -94,7 +89,7 @@ ktap_result "rmmod callops" rmmod callops
 ktap_result "insmod callops_testmod.ko, then callops.ko" sh -c "insmod $TM && insmod $KO"
 init_base=$(cat "$SECTIONS/.init.text")
 ktap_expect "provider after the module: a slot per call site ftrace has, none for init text" \
-	"$(state_of used) $(gone_in_init "$init_base" | wc -l)" \
+	"$(provider_state used) $(gone_in_init "$init_base" | wc -l)" \
 	"$(wc -l <"$T/available_filter_functions") 0"
 ktap_result "rmmod callops_testmod, callops" sh -c 'rmmod callops_testmod && rmmod callops'
 ktap_finish

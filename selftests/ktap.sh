@@ -40,6 +40,8 @@
 #   callops_counter NAME   a call-site cost counter of the series (0 without it)
 #   slot_func FUNC         the ops callback the callops module's slot of FUNC
 #                          names, from its debugfs dump
+#   provider_state KEY     a count of the callops module's debugfs state
+#                          (used, groups, capacity, ...)
 #   kprobe_hits EVENT      how often the kprobe event EVENT has fired
 #                          (kprobe_profile); nothing without the event
 #   logged_at_boot TEXT    the kernel logged "ftrace: TEXT" since boot
@@ -162,6 +164,12 @@ logged_at_boot()
 slot_func()
 {
 	grep "^$1 slot=" /sys/kernel/debug/callops/dump | sed -n 's/.* func=\([^ ]*\) .*/\1/p'
+}
+
+# provider_state KEY: the callops module's count KEY.
+provider_state()
+{
+	sed -n "s/^$1: //p" /sys/kernel/debug/callops/state
 }
 
 # kprobe_hits EVENT: how often the kprobe event EVENT was hit.

@@ -52,12 +52,6 @@ rmmod callops_testmod
 printf '%s\n' synchronize_rcu_tasks synchronize_rcu_tasks_rude >"$T/set_ftrace_filter"
 echo function >"$T/current_tracer"
 
-# state_of KEY: the provider's count KEY.
-state_of()
-{
-	sed -n "s/^$1: //p" "$D/state"
-}
-
 # cycles MODULE: insmod/rmmod MODULE $CYCLES times; prints the rmmods'
 # calls of synchronize_rcu_tasks and _rude, their total time in 10 ms,
 # whether an insmod or rmmod failed, and after how many rmmods the
@@ -66,7 +60,7 @@ cycles()
 {
 	tasks=0 rude=0 total=0 failed=0 left=0
 	for n in $(seq "$CYCLES"); do
-		before="$(state_of used) $(state_of groups)"
+		before="$(provider_state used) $(provider_state groups)"
 		insmod "$ST/$1.ko" || failed=1
 		echo >"$T/trace"
 		start=$(uptime_cs)
@@ -75,7 +69,7 @@ cycles()
 		total=$((total + end - start))
 		tasks=$((tasks + $(grep -c 'rmmod-.* synchronize_rcu_tasks <-' "$T/trace")))
 		rude=$((rude + $(grep -c 'rmmod-.* synchronize_rcu_tasks_rude <-' "$T/trace")))
-		[ "$(state_of used) $(state_of groups)" = "$before" ] || left=$((left + 1))
+		[ "$(provider_state used) $(provider_state groups)" = "$before" ] || left=$((left + 1))
 	done
 	echo "$tasks $rude $total $failed $left"
 }

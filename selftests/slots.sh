@@ -19,7 +19,7 @@ fi
 ktap_result "insmod callops.ko" insmod /callops/callops.ko
 ktap_result "provider registered" grep -qx 'provider: callops' "$STATE"
 sites=$(wc -l <"$T/available_filter_functions")
-ktap_expect "every call site has a slot" "$(sed -n 's/^used: //p' /sys/kernel/debug/callops/state)" "$sites"
+ktap_expect "every call site has a slot" "$(provider_state used)" "$sites"
 ktap_expect "disabled call site slot: nop ops" "$(slot_func "$FN")" ftrace_ops_nop_func
 
 # One ops: the call site's own slot names it.
